@@ -1,0 +1,40 @@
+// Two tiers (STYLE.md #13): unit specs beside the code, end-to-end suites in test/.
+// Nest 12 ships ES modules; Jest's CommonJS runtime cannot require them, so SWC
+// transforms those packages too (cached after the first run).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(typeorm|pg|pg-[a-z-]+|amqplib|prom-client|rxjs|lodash|express)/'],
+  moduleNameMapper: {
+    '^@courier/(core|outbox|rabbitmq)$': '<rootDir>/libs/$1/src',
+    '^@courier/(core|outbox|rabbitmq)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testTimeout: 120_000,
+      setupFiles: ['<rootDir>/test/harness/jest-setup.ts'],
+    },
+  ],
+};

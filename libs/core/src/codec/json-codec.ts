@@ -1,0 +1,75 @@
+import secureJsonParse from 'secure-json-parse';
+import { CoreMessages } from '../core.messages';
+import { MalformedJsonError } from '../errors/malformed-json.error';
+import { PayloadTooLargeError } from '../errors/payload-too-large.error';
+import { UnsafeJsonError } from '../errors/unsafe-json.error';
+
+/** @default 1 MiB */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+// Cheap pre-check: only text that mentions a dangerous key pays for the full scan.
+const SUSPICIOUS_KEY = /"(?:__proto__|constructor)"\s*:/;
+
+/**
+ * JSON for data that crosses a trust boundary. Decoding refuses `__proto__` and
+ * `constructor.prototype` keys (secure-json-parse) and oversized input; encoding refuses
+ * values JSON would silently change (functions, symbols, BigInt, NaN, Infinity, cycles)
+ * and the same dangerous keys, so nothing we write can poison a consumer.
+ */
+export class JsonCodec {
+  constructor(readonly maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES) {}
+
+  encode(value: unknown): string {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value, strictReplacer);
+    } catch (error) {
+      if (error instanceof MalformedJsonError) throw error;
+      throw new MalformedJsonError(CoreMessages.notSerializable('', (error as Error).message), { cause: error });
+    }
+    if (text === undefined) {
+      throw new MalformedJsonError(CoreMessages.notSerializable('', `a ${typeof value} has no JSON form`));
+    }
+    this.assertSize(Buffer.byteLength(text, 'utf8'));
+    if (SUSPICIOUS_KEY.test(text)) parseSafely(text);
+    return text;
+  }
+
+  decode<T = unknown>(input: string | Buffer): T {
+    this.assertSize(typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length);
+    return parseSafely(typeof input === 'string' ? input : input.toString('utf8')) as T;
+  }
+
+  private assertSize(size: number): void {
+    if (size > this.maxBytes) throw new PayloadTooLargeError(size, this.maxBytes);
+  }
+}
+
+function parseSafely(text: string): unknown {
+  try {
+    return secureJsonParse(text, null, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    // Exact secure-json-parse text: V8's own SyntaxError quotes the input, which may contain these words.
+    if (error instanceof SyntaxError && error.message === 'Object contains forbidden prototype property') {
+      throw new UnsafeJsonError({ cause: error });
+    }
+    throw new MalformedJsonError(CoreMessages.malformedJson((error as Error).message), { cause: error });
+  }
+}
+
+function strictReplacer(this: unknown, key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'function':
+    case 'symbol':
+      throw new MalformedJsonError(CoreMessages.notSerializable(key, `a ${typeof value} has no JSON form`));
+    case 'bigint':
+      throw new MalformedJsonError(CoreMessages.notSerializable(key, 'BigInt has no JSON form; send it as a string'));
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new MalformedJsonError(CoreMessages.notSerializable(key, `${value} would silently become null`));
+      }
+      return value;
+    default:
+      return value;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './outbox-configuration.error';
+export * from './outbox-transaction-required.error';

@@ -1,0 +1,6 @@
+import { CourierError } from '@courier/core';
+
+/** The outbox cannot start as configured; raised at bootstrap. */
+export class OutboxConfigurationError extends CourierError {
+  readonly code = 'COURIER_OUTBOX_CONFIGURATION';
+}

@@ -1,0 +1,18 @@
+export * from './errors';
+export * from './health/outbox.health';
+export * from './interfaces/outbox-options.interface';
+export * from './interfaces/outbox-publisher.interface';
+export { outboxMigrations } from './migrations/create-outbox.migration';
+export { outboxSchemaSql } from './migrations/outbox-schema.sql';
+export { OutboxMetricNames } from './metrics/outbox.metrics';
+export { OUTBOX_PUBLISHER, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+export { OutboxModule } from './outbox.module';
+export { OUTBOX_ASYNC_OPTIONS_TYPE, OUTBOX_OPTIONS_TYPE } from './outbox.module-definition';
+export type { ResolvedOutboxOptions } from './outbox-options.resolver';
+export { OutboxService } from './outbox.service';
+export type { DeadOutboxMessage, OutboxStats } from './outbox.store';
+export type { RelayBatchResult, RelayMessageOutcome } from './relay/relay-batch-result.interface';
+export { OutboxRelay } from './relay/outbox-relay.service';
+export { OutboxTransactions } from './transaction/outbox-transactions.service';
+export { Transactional } from './transaction/transactional.decorator';
+export { TransactionalInterceptor } from './transaction/transactional.interceptor';

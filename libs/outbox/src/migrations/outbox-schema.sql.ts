@@ -1,0 +1,50 @@
+import { quoteIdentifier } from '@courier/core';
+
+/**
+ * The outbox DDL, idempotent (IF NOT EXISTS), so the migration, the bootstrap option
+ * and a DBA's psql session can all apply it safely. docs/outbox.md prints it for
+ * schema "courier".
+ *
+ * Rows are deleted once confirmed; what stays is pending (due or leased), backing
+ * off after a failure, or dead (`dead_at` set). `seq` is the write order and the
+ * per-key ordering key; `lease_token` is the fencing token of the latest claim.
+ */
+export function outboxSchemaSql(schemaName: string): string[] {
+  const schema = quoteIdentifier(schemaName, 'schema');
+  const table = `${schema}.outbox_messages`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `CREATE SEQUENCE IF NOT EXISTS ${schema}.outbox_lease_token_seq`,
+    `CREATE TABLE IF NOT EXISTS ${table} (
+      seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      id             uuid        NOT NULL,
+      destination    text        NOT NULL,
+      type           text        NOT NULL,
+      key            text,
+      payload        text        NOT NULL,
+      headers        jsonb       NOT NULL DEFAULT '{}'::jsonb,
+      correlation_id text        NOT NULL,
+      causation_id   text,
+      traceparent    text,
+      tracestate     text,
+      source         text        NOT NULL,
+      occurred_at    timestamptz NOT NULL,
+      created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+      available_at   timestamptz NOT NULL DEFAULT now(),
+      attempts       integer     NOT NULL DEFAULT 0,
+      lease_owner    text,
+      lease_token    bigint,
+      last_error     text,
+      dead_at        timestamptz
+    )`,
+    // Per-key ordering asks "is there an earlier row with my key?" for every candidate.
+    `CREATE INDEX IF NOT EXISTS outbox_messages_key_seq ON ${table} (key, seq) WHERE key IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS outbox_messages_dead ON ${table} (dead_at) WHERE dead_at IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS outbox_messages_id ON ${table} (id)`,
+  ];
+}
+
+export function outboxDropSql(schemaName: string): string[] {
+  const schema = quoteIdentifier(schemaName, 'schema');
+  return [`DROP TABLE IF EXISTS ${schema}.outbox_messages`, `DROP SEQUENCE IF EXISTS ${schema}.outbox_lease_token_seq`];
+}

@@ -1,0 +1,62 @@
+import {
+  assertName,
+  assertOptionalText,
+  assertTraceparent,
+  assertUserHeaders,
+  InvalidMessageError,
+  newMessageId,
+  type OutgoingMessage,
+} from '@courier/core';
+import type { ResolvedOutboxOptions } from './outbox-options.resolver';
+import type { OutboxRowInput } from './outbox.store';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Validates a message and turns it into the row `publish` writes. Everything is
+ * checked and encoded before any SQL runs, so a bad message writes nothing.
+ */
+export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOptions): OutboxRowInput {
+  if (typeof message !== 'object' || message === null) {
+    throw new InvalidMessageError('message', 'A message must be an object with destination, type and payload.');
+  }
+  assertName('destination', message.destination);
+  assertName('type', message.type);
+  assertOptionalText('key', message.key);
+  assertOptionalText('correlationId', message.correlationId);
+  assertOptionalText('causationId', message.causationId);
+  assertTraceparent(message.traceparent);
+  assertOptionalText('tracestate', message.tracestate, 512);
+  assertUserHeaders(message.headers);
+  if (message.id !== undefined && (typeof message.id !== 'string' || !UUID.test(message.id))) {
+    throw new InvalidMessageError('id', `Message id must be a UUID; got ${JSON.stringify(message.id)}. Leave it out to get a new one.`);
+  }
+  const occurredAt = message.occurredAt ?? new Date();
+  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
+    throw new InvalidMessageError('occurredAt', 'Message occurredAt must be a valid Date.');
+  }
+  if (message.payload === undefined) {
+    throw new InvalidMessageError('payload', 'Message payload is required (use null for "no data").');
+  }
+  let body: string;
+  try {
+    body = options.codec.encode(message.payload);
+  } catch (error) {
+    throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
+  }
+  const id = message.id ?? newMessageId();
+  return {
+    id,
+    destination: message.destination,
+    type: message.type,
+    key: message.key ?? null,
+    body,
+    correlationId: message.correlationId ?? id,
+    causationId: message.causationId ?? null,
+    traceparent: message.traceparent ?? null,
+    tracestate: message.tracestate ?? null,
+    headers: { ...(message.headers ?? {}) },
+    occurredAt,
+    source: options.serviceName,
+  };
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { outboxSchemaSql } from './migrations/outbox-schema.sql';
+import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+import type { ResolvedOutboxOptions } from './outbox-options.resolver';
+
+// Any constant works; it only has to be the same in every instance starting at once.
+const MIGRATION_LOCK = 0x636f7572; // "cour"
+
+/** With `migrationsRun: true`, creates / migrates the outbox tables before the relay starts. */
+@Injectable()
+export class OutboxSchemaInitializer implements OnModuleInit {
+  private readonly logger = new Logger('OutboxSchema');
+
+  constructor(
+    @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
+    @Inject(OUTBOX_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.migrationsRun) return;
+    await this.dataSource.transaction(async (manager) => {
+      // Instances booting together would race on CREATE … IF NOT EXISTS; serialise them.
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      for (const statement of outboxSchemaSql(this.options.schema)) await manager.query(statement);
+    });
+    this.logger.log(`Outbox tables ready in schema "${this.options.schema}"`);
+  }
+}

@@ -1,0 +1,18 @@
+/** Texts of outbox errors and logs: what was wrong, what to do. */
+export const OutboxMessages = {
+  transactionRequired:
+    'OutboxService.publish(manager, …) was given an EntityManager with no active transaction, so the message ' +
+    'would commit on its own. Call it inside dataSource.transaction(async (manager) => …), or set ' +
+    'OutboxModule option requireTransaction: false to allow it.',
+  noAmbientTransaction:
+    'OutboxService.publish(message) without a manager needs an ambient transaction: decorate the handler with ' +
+    '@Transactional() (or use OutboxTransactions.run(fn)), or pass the EntityManager of your transaction.',
+  publisherMissing:
+    'The outbox relay has no transport. Import CourierRabbitMQModule.forRoot({ uri }) (or provide an ' +
+    'OutboxPublisher under the OUTBOX_PUBLISHER token), or set OutboxModule option relay.enabled: false ' +
+    'in processes that only write.',
+  notPostgres: (type: string) =>
+    `The outbox needs a PostgreSQL DataSource (type "postgres"); the configured one is "${type}".`,
+  emptyPublish: 'OutboxService.publish was called without any message.',
+  notAMessage: (index: number) => `Argument ${index} of OutboxService.publish is not a message object.`,
+} as const;

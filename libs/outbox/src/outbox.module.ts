@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { OutboxHealthIndicator } from './health/outbox.health';
+import { OutboxMetrics, outboxMetricProviders } from './metrics/outbox.metrics';
+import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+import { ConfigurableOutboxModule } from './outbox.module-definition';
+import { outboxCoreProviders } from './outbox.providers';
+import { OutboxSchemaInitializer } from './outbox-schema.initializer';
+import { OutboxService } from './outbox.service';
+import { OutboxNotificationListener } from './relay/outbox-notification.listener';
+import { OutboxRelay, RELAY_OBSERVER } from './relay/outbox-relay.service';
+import { OutboxTransactions } from './transaction/outbox-transactions.service';
+import { TransactionalInterceptor } from './transaction/transactional.interceptor';
+
+/**
+ * The transactional outbox: `OutboxService.publish(manager, …)` writes in your
+ * transaction, the relay publishes what committed through the transport registered
+ * under `OUTBOX_PUBLISHER` (import `CourierRabbitMQModule`).
+ *
+ * @example
+ * OutboxModule.forRoot({ migrationsRun: true, relay: { batchSize: 200 } })
+ */
+@Module({
+  imports: [TerminusModule],
+  providers: [
+    ...outboxCoreProviders,
+    ...outboxMetricProviders,
+    OutboxSchemaInitializer,
+    OutboxRelay,
+    OutboxNotificationListener,
+    OutboxService,
+    OutboxTransactions,
+    TransactionalInterceptor,
+    OutboxHealthIndicator,
+    OutboxMetrics,
+    { provide: RELAY_OBSERVER, useExisting: OutboxMetrics },
+  ],
+  exports: [
+    OutboxService,
+    OutboxRelay,
+    OutboxTransactions,
+    TransactionalInterceptor,
+    OutboxHealthIndicator,
+    RESOLVED_OUTBOX_OPTIONS,
+  ],
+})
+export class OutboxModule extends ConfigurableOutboxModule {}

@@ -1,0 +1,52 @@
+import type { Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { OutboxConfigurationError } from './errors/outbox-configuration.error';
+import type { OutboxModuleOptions } from './interfaces/outbox-options.interface';
+import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+import { OutboxMessages } from './outbox.messages';
+import { OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
+import { resolveOutboxOptions, type ResolvedOutboxOptions } from './outbox-options.resolver';
+import { OutboxSql } from './outbox.sql';
+import { OutboxStore } from './outbox.store';
+import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
+import { OutboxRelay } from './relay/outbox-relay.service';
+
+export const outboxCoreProviders: Provider[] = [
+  {
+    provide: RESOLVED_OUTBOX_OPTIONS,
+    useFactory: (options: OutboxModuleOptions) => resolveOutboxOptions(options),
+    inject: [OUTBOX_MODULE_OPTIONS],
+  },
+  {
+    // The DataSource is named in options, so it is looked up once options are known.
+    provide: OUTBOX_DATA_SOURCE,
+    useFactory: (options: ResolvedOutboxOptions, moduleRef: ModuleRef) => {
+      const dataSource = moduleRef.get<DataSource>(getDataSourceToken(options.dataSource), { strict: false });
+      if (dataSource.options.type !== 'postgres') {
+        throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
+      }
+      return dataSource;
+    },
+    inject: [RESOLVED_OUTBOX_OPTIONS, ModuleRef],
+  },
+  {
+    // The relay talks to node-postgres directly (named prepared statements, LISTEN);
+    // the pool is TypeORM's own, so there is one set of connections and credentials.
+    provide: OutboxStore,
+    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
+      new OutboxStore((dataSource.driver as unknown as { master: Pool }).master, new OutboxSql(options.schema)),
+    inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
+  },
+  {
+    provide: OutboxCommitSubscriber,
+    useFactory: (relay: OutboxRelay, dataSource: DataSource) => {
+      const subscriber = new OutboxCommitSubscriber(() => relay.wake());
+      dataSource.subscribers.push(subscriber);
+      return subscriber;
+    },
+    inject: [OutboxRelay, OUTBOX_DATA_SOURCE],
+  },
+];

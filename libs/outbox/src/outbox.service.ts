@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { InvalidMessageError, type OutgoingMessage } from '@courier/core';
+import { OutboxTransactionRequiredError } from './errors/outbox-transaction-required.error';
+import { toOutboxRow } from './outbox-message.factory';
+import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+import { OutboxMessages } from './outbox.messages';
+import type { ResolvedOutboxOptions } from './outbox-options.resolver';
+import { OutboxStore, type DeadOutboxMessage, type OutboxStats } from './outbox.store';
+import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
+import { OutboxRelay } from './relay/outbox-relay.service';
+import { OutboxTransactions } from './transaction/outbox-transactions.service';
+
+/**
+ * Writes messages to the outbox inside the caller's transaction, and gives operators
+ * the dead messages back.
+ */
+@Injectable()
+export class OutboxService {
+  constructor(
+    @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
+    private readonly store: OutboxStore,
+    private readonly transactions: OutboxTransactions,
+    private readonly relay: OutboxRelay,
+    private readonly commits: OutboxCommitSubscriber,
+  ) {}
+
+  /**
+   * Writes the messages with one INSERT in the transaction of `manager`: they are
+   * published if and only if it commits. Everything is validated first; a bad message
+   * throws `InvalidMessageError` and nothing is written. Returns the message ids.
+   *
+   * Without a manager, joins the ambient transaction of `@Transactional()` /
+   * `OutboxTransactions.run`.
+   *
+   * @example
+   * await dataSource.transaction(async (manager) => {
+   *   await manager.save(order);
+   *   await outbox.publish(manager, { destination: 'order_events', type: 'order_created', payload: { orderId: order.id } });
+   * });
+   */
+  publish(manager: EntityManager, ...messages: OutgoingMessage[]): Promise<string[]>;
+  publish(...messages: OutgoingMessage[]): Promise<string[]>;
+  async publish(first: EntityManager | OutgoingMessage, ...rest: OutgoingMessage[]): Promise<string[]> {
+    const [manager, messages] =
+      first instanceof EntityManager ? [first, rest] : [this.transactions.currentManager(), [first, ...rest]];
+    if (messages.length === 0) throw new InvalidMessageError('messages', OutboxMessages.emptyPublish);
+    if (!manager) throw new OutboxTransactionRequiredError(OutboxMessages.noAmbientTransaction);
+    messages.forEach((m, i) => {
+      if (typeof m !== 'object' || m === null) throw new InvalidMessageError('messages', OutboxMessages.notAMessage(i + 1));
+    });
+    const rows = messages.map((message) => toOutboxRow(message, this.options));
+    const notifyChannel = this.options.notify ? this.options.notifyChannel : null;
+    const keys = this.options.ordering === 'per-key' ? rows.flatMap((r) => (r.key === null ? [] : [r.key])) : [];
+
+    const queryRunner = manager.queryRunner;
+    if (queryRunner?.isTransactionActive) {
+      const client = await queryRunner.connect();
+      await this.store.lockKeys(client, keys);
+      await this.store.insert(client, rows, notifyChannel);
+      this.commits.track(queryRunner);
+    } else {
+      if (this.options.requireTransaction) throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
+      // Autocommit: the advisory locks would end with the statement, so per-key order
+      // across concurrent autocommit writers of one key rests on the sequence alone.
+      await this.store.insert(null, rows, notifyChannel);
+      this.relay.wake();
+    }
+    return rows.map((r) => r.id);
+  }
+
+  /** Backlog figures for health and metrics. */
+  stats(): Promise<OutboxStats> {
+    return this.store.stats();
+  }
+
+  /** Dead messages, oldest first. */
+  listDead(filter: { destination?: string; limit?: number } = {}): Promise<DeadOutboxMessage[]> {
+    return this.store.listDead(filter.destination ?? null, filter.limit ?? 100);
+  }
+
+  /**
+   * Puts dead messages back in line with a fresh attempt count: the given ids, or all
+   * dead ones. Returns the ids requeued.
+   */
+  async requeueDead(ids?: string[]): Promise<string[]> {
+    const requeued = await this.store.requeueDead(ids ?? null);
+    if (requeued.length > 0) this.relay.wake();
+    return requeued;
+  }
+}

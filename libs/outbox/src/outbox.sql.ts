@@ -1,0 +1,87 @@
+import { quoteIdentifier } from '@courier/core';
+
+/**
+ * Every statement the outbox runs, built once per schema. Each has a stable name so
+ * node-postgres prepares it once per connection and then only binds parameters.
+ */
+export class OutboxSql {
+  readonly insert: string;
+  readonly insertWithNotify: string;
+  readonly lockKeys: string;
+  readonly claimUnordered: string;
+  readonly claimPerKey: string;
+  readonly deleteConfirmed: string;
+  readonly markFailed: string;
+  readonly release: string;
+  readonly releaseOwner: string;
+  readonly stats: string;
+  readonly listDead: string;
+  readonly requeueDead: string;
+  readonly notify: string;
+  /** Distinguishes prepared-statement names when two schemas share a connection. */
+  readonly prefix: string;
+
+  constructor(readonly schema: string) {
+    const table = `${quoteIdentifier(schema, 'schema')}.outbox_messages`;
+    const tokenSeq = `${quoteIdentifier(schema, 'schema')}.outbox_lease_token_seq`;
+    this.prefix = `courier_${schema}_outbox`;
+
+    const insertColumns =
+      'id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate, source, occurred_at';
+    const rows = `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
+                         $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
+    this.insert = `INSERT INTO ${table} (${insertColumns}) SELECT * FROM ${rows}`;
+    // The NOTIFY rides the INSERT (no extra round trip) and PostgreSQL folds identical
+    // notifications of one transaction into one, delivered at commit, never on rollback.
+    this.insertWithNotify = `WITH wake AS (SELECT pg_notify($13, '')) INSERT INTO ${table} (${insertColumns})
+      SELECT u.* FROM ${rows} AS u CROSS JOIN wake`;
+    // Per-key ordering: writers of the same key serialise until commit, so write
+    // order (seq) equals commit order for that key. Sorted to avoid deadlocks.
+    this.lockKeys = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+      FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys`;
+
+    const returning = `RETURNING m.seq, m.id, m.destination, m.type, m.key, m.payload, m.headers, m.correlation_id,
+      m.causation_id, m.traceparent, m.tracestate, m.source, m.occurred_at, m.attempts, token.value AS lease_token,
+      (extract(epoch FROM clock_timestamp() - m.created_at) * 1000)::float8 AS age_ms`;
+    const claim = (candidates: string) => `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
+      due AS (${candidates})
+      UPDATE ${table} m SET lease_owner = $2, lease_token = token.value,
+        available_at = now() + $3 * interval '1 millisecond'
+      FROM due, token WHERE m.seq = due.seq ${returning}`;
+    this.claimUnordered = claim(`SELECT seq FROM ${table}
+        WHERE dead_at IS NULL AND available_at <= now()
+        ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
+    // Only the head of each key is claimable: any earlier row with the same key still
+    // here (leased, backing off or dead) holds the later ones back.
+    this.claimPerKey = claim(`SELECT c.seq FROM ${table} c
+        WHERE c.dead_at IS NULL AND c.available_at <= now()
+          AND (c.key IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.key = c.key AND p.seq < c.seq))
+        ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
+
+    // Fencing: a relay settles only rows that still carry its claim's token.
+    this.deleteConfirmed = `DELETE FROM ${table} WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
+    this.markFailed = `UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
+        available_at = now() + f.delay_ms * interval '1 millisecond',
+        dead_at = CASE WHEN m.attempts + 1 >= $3 THEN now() END
+      FROM unnest($1::bigint[], $4::text[], $5::int[]) AS f(seq, error, delay_ms)
+      WHERE m.seq = f.seq AND m.lease_token = $2
+      RETURNING m.seq, m.dead_at IS NOT NULL AS dead`;
+    this.release = `UPDATE ${table} SET lease_owner = NULL, last_error = $3,
+        available_at = now() + $4 * interval '1 millisecond'
+      WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
+    this.releaseOwner = `UPDATE ${table} SET lease_owner = NULL, available_at = now()
+      WHERE lease_owner = $1 AND dead_at IS NULL AND available_at > now()`;
+    this.stats = `SELECT count(*) FILTER (WHERE dead_at IS NULL)::int AS pending,
+        count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+        count(*) FILTER (WHERE dead_at IS NULL AND attempts > 0)::int AS retrying,
+        coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE dead_at IS NULL)) * 1000, 0)::float8
+          AS oldest_pending_age_ms
+      FROM ${table}`;
+    this.listDead = `SELECT id, destination, type, key, attempts, last_error, created_at, dead_at FROM ${table}
+      WHERE dead_at IS NOT NULL AND ($1::text IS NULL OR destination = $1) ORDER BY seq LIMIT $2`;
+    this.requeueDead = `UPDATE ${table} SET dead_at = NULL, attempts = 0, last_error = NULL, lease_owner = NULL,
+        available_at = now()
+      WHERE dead_at IS NOT NULL AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) RETURNING id`;
+    this.notify = `SELECT pg_notify($1, '')`;
+  }
+}

@@ -1,0 +1,184 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { OutboxDelivery } from './interfaces/outbox-publisher.interface';
+import { OutboxSql } from './outbox.sql';
+
+/** A row the relay holds a lease on, ready to publish. */
+export interface ClaimedRow extends OutboxDelivery {
+  seq: string;
+  attempts: number;
+  leaseToken: string;
+  /** ms from the row's write to its claim, read from the database clock. */
+  ageMs: number;
+}
+
+export interface OutboxStats {
+  pending: number;
+  dead: number;
+  retrying: number;
+  oldestPendingAgeMs: number;
+}
+
+export interface DeadOutboxMessage {
+  id: string;
+  destination: string;
+  type: string;
+  key: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  deadAt: Date;
+}
+
+/** The row a `publish` call writes. */
+export interface OutboxRowInput extends OutboxDelivery {}
+
+type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+/**
+ * All SQL of the outbox, as named prepared statements (parse once per connection,
+ * then bind). Set-based: one statement per batch, never one per row.
+ */
+export class OutboxStore {
+  constructor(
+    private readonly pool: Pool,
+    readonly sql: OutboxSql,
+  ) {}
+
+  /** Writes rows on `client` (the caller's transaction), or on the pool when `client` is null. */
+  async insert(client: Queryable | null, rows: readonly OutboxRowInput[], notifyChannel: string | null): Promise<void> {
+    const db = client ?? this.pool;
+    const values: unknown[] = [
+      rows.map((r) => r.id),
+      rows.map((r) => r.destination),
+      rows.map((r) => r.type),
+      rows.map((r) => r.key),
+      rows.map((r) => r.body),
+      rows.map((r) => JSON.stringify(r.headers)),
+      rows.map((r) => r.correlationId),
+      rows.map((r) => r.causationId),
+      rows.map((r) => r.traceparent),
+      rows.map((r) => r.tracestate),
+      rows.map((r) => r.source),
+      rows.map((r) => r.occurredAt.toISOString()),
+    ];
+    if (notifyChannel) {
+      await this.run(db, 'insert_notify', this.sql.insertWithNotify, [...values, notifyChannel]);
+    } else {
+      await this.run(db, 'insert', this.sql.insert, values);
+    }
+  }
+
+  async lockKeys(client: Queryable, keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.run(client, 'lock_keys', this.sql.lockKeys, [keys]);
+  }
+
+  async claim(limit: number, owner: string, leaseMs: number, perKey: boolean): Promise<ClaimedRow[]> {
+    const { rows } = perKey
+      ? await this.run(this.pool, 'claim_per_key', this.sql.claimPerKey, [limit, owner, leaseMs])
+      : await this.run(this.pool, 'claim', this.sql.claimUnordered, [limit, owner, leaseMs]);
+    // UPDATE … RETURNING does not keep the sub-select's order; publish in write order.
+    return rows.map(toClaimedRow).sort((a, b) => compareSeq(a.seq, b.seq));
+  }
+
+  async deleteConfirmed(seqs: readonly string[], leaseToken: string): Promise<number> {
+    if (seqs.length === 0) return 0;
+    const result = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [seqs, leaseToken]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Records failed attempts; returns the seqs that became dead and how many rows it settled. */
+  async markFailed(
+    failures: ReadonlyArray<{ seq: string; error: string; delayMs: number }>,
+    leaseToken: string,
+    maxAttempts: number,
+  ): Promise<{ settled: number; dead: string[] }> {
+    if (failures.length === 0) return { settled: 0, dead: [] };
+    const { rows } = await this.run(this.pool, 'mark_failed', this.sql.markFailed, [
+      failures.map((f) => f.seq),
+      leaseToken,
+      maxAttempts,
+      failures.map((f) => f.error.slice(0, 2000)),
+      failures.map((f) => Math.round(f.delayMs)),
+    ]);
+    return { settled: rows.length, dead: rows.filter((r) => r.dead).map((r) => String(r.seq)) };
+  }
+
+  async release(seqs: readonly string[], leaseToken: string, reason: string, delayMs: number): Promise<number> {
+    if (seqs.length === 0) return 0;
+    const result = await this.run(this.pool, 'release', this.sql.release, [seqs, leaseToken, reason.slice(0, 2000), delayMs]);
+    return result.rowCount ?? 0;
+  }
+
+  async releaseOwner(owner: string): Promise<number> {
+    const result = await this.run(this.pool, 'release_owner', this.sql.releaseOwner, [owner]);
+    return result.rowCount ?? 0;
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const { rows } = await this.run(this.pool, 'stats', this.sql.stats, []);
+    const row = rows[0];
+    return {
+      pending: row.pending,
+      dead: row.dead,
+      retrying: row.retrying,
+      oldestPendingAgeMs: Math.max(0, Number(row.oldest_pending_age_ms)),
+    };
+  }
+
+  async listDead(destination: string | null, limit: number): Promise<DeadOutboxMessage[]> {
+    const { rows } = await this.run(this.pool, 'list_dead', this.sql.listDead, [destination, limit]);
+    return rows.map((r) => ({
+      id: r.id,
+      destination: r.destination,
+      type: r.type,
+      key: r.key,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      deadAt: r.dead_at,
+    }));
+  }
+
+  async requeueDead(ids: readonly string[] | null): Promise<string[]> {
+    const { rows } = await this.run(this.pool, 'requeue_dead', this.sql.requeueDead, [ids]);
+    return rows.map((r) => r.id);
+  }
+
+  async notify(channel: string): Promise<void> {
+    await this.run(this.pool, 'notify', this.sql.notify, [channel]);
+  }
+
+  /** A dedicated connection, e.g. for LISTEN; release it with `release(err?)`. */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
+  private run(db: Queryable, name: string, text: string, values: unknown[]) {
+    return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
+  }
+}
+
+function toClaimedRow(r: QueryResultRow): ClaimedRow {
+  return {
+    seq: String(r.seq),
+    id: r.id,
+    destination: r.destination,
+    type: r.type,
+    key: r.key,
+    body: r.payload,
+    headers: r.headers ?? {},
+    correlationId: r.correlation_id,
+    causationId: r.causation_id,
+    traceparent: r.traceparent,
+    tracestate: r.tracestate,
+    source: r.source,
+    occurredAt: r.occurred_at,
+    attempts: r.attempts,
+    leaseToken: String(r.lease_token),
+    ageMs: Number(r.age_ms),
+  };
+}
+
+function compareSeq(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

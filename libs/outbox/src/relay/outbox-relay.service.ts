@@ -1,0 +1,247 @@
+import { performance } from 'node:perf_hooks';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { OutboxConfigurationError } from '../errors/outbox-configuration.error';
+import type { OutboxPublisher, PublishResult } from '../interfaces/outbox-publisher.interface';
+import { OUTBOX_PUBLISHER, RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
+import { OutboxMessages } from '../outbox.messages';
+import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
+import { OutboxStore, type ClaimedRow } from '../outbox.store';
+import type { RelayBatchResult, RelayMessageOutcome, RelayObserver } from './relay-batch-result.interface';
+import { WakeSignal } from './wake-signal';
+
+export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
+
+const NOT_READY_RECHECK_MS = 250;
+const MAX_ERROR_BACKOFF_MS = 30_000;
+
+/**
+ * Moves committed outbox rows to the broker. One per process, any number per database:
+ * each batch is claimed with FOR UPDATE SKIP LOCKED under a lease stamped with a fresh
+ * fencing token, published pipelined, and settled only where the token still matches,
+ * so a relay that stalled past its lease cannot settle rows another relay re-claimed.
+ *
+ * `relay.concurrency` workers loop: pump while batches come back full, otherwise sleep
+ * until woken (commit in this process, NOTIFY from any) or the poll interval passes.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly signal = new WakeSignal();
+  private workers: Promise<void>[] = [];
+  private stopping = false;
+  private stopped = new AbortController();
+  private lastErrorLoggedAt = 0;
+
+  constructor(
+    @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
+    private readonly store: OutboxStore,
+    @Optional() @Inject(OUTBOX_PUBLISHER) private readonly publisher?: OutboxPublisher,
+    @Optional() @Inject(RELAY_OBSERVER) private readonly observer?: RelayObserver,
+  ) {}
+
+  get processorId(): string {
+    return this.options.relay.processorId;
+  }
+
+  /** True while the workers run (between bootstrap and shutdown). */
+  isRunning(): boolean {
+    return this.workers.length > 0 && !this.stopping;
+  }
+
+  /** True when the transport would accept a publish now. */
+  isPublisherReady(): boolean {
+    return this.publisher?.isReady() ?? false;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.relay.enabled) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts the workers; called at bootstrap when `relay.enabled`. */
+  start(): void {
+    this.requirePublisher();
+    if (this.workers.length > 0) return;
+    this.stopping = false;
+    this.stopped = new AbortController();
+    for (let i = 0; i < this.options.relay.concurrency; i++) this.workers.push(this.work());
+    this.logger.log(`Relay ${this.processorId} started (${this.options.relay.concurrency} workers)`);
+  }
+
+  /**
+   * Stops claiming, waits for in-flight batches up to `relay.shutdownTimeoutMs`, then
+   * releases whatever this relay still holds so another relay can take it at once.
+   */
+  async stop(): Promise<void> {
+    if (this.workers.length === 0) return;
+    this.stopping = true;
+    this.stopped.abort();
+    this.signal.notify();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.relay.shutdownTimeoutMs);
+    });
+    const outcome = await Promise.race([Promise.allSettled(this.workers), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn('In-flight batches did not finish in time; releasing their leases');
+    try {
+      const released = await this.store.releaseOwner(this.processorId);
+      if (released > 0) this.logger.log(`Released ${released} leased rows`);
+    } catch (error) {
+      this.logger.warn(`Could not release leases (they expire on their own): ${(error as Error).message}`);
+    }
+    this.workers = [];
+  }
+
+  /** Wakes sleeping workers: something was committed. */
+  wake(): void {
+    this.signal.notify();
+  }
+
+  /**
+   * Claims, publishes and settles one batch now, in the calling task. For tests and
+   * custom loops; the workers call it too.
+   */
+  async pumpOnce(): Promise<RelayBatchResult> {
+    const publisher = this.requirePublisher();
+    const started = performance.now();
+    const { batchSize, leaseMs } = this.options.relay;
+    const rows = await this.store.claim(batchSize, this.processorId, leaseMs, this.options.ordering === 'per-key');
+    if (rows.length === 0) return emptyResult(performance.now() - started);
+    const claimedAt = performance.now();
+    const results = await publisher.publishBatch(rows);
+    const sinceClaim = performance.now() - claimedAt;
+    const result = await this.settle(rows, results, sinceClaim, started);
+    this.observer?.onBatch(result);
+    return result;
+  }
+
+  private async settle(
+    rows: ClaimedRow[],
+    results: PublishResult[],
+    sinceClaimMs: number,
+    started: number,
+  ): Promise<RelayBatchResult> {
+    const token = rows[0].leaseToken;
+    const confirmed: string[] = [];
+    const failures: Array<{ seq: string; error: string; delayMs: number }> = [];
+    const unsent: string[] = [];
+    let unsentError = '';
+    const outcomes: RelayMessageOutcome[] = rows.map((row, i) => {
+      const result = results[i] ?? { status: 'unsent', error: 'publisher returned no result' };
+      const base = { id: row.id, destination: row.destination };
+      switch (result.status) {
+        case 'confirmed':
+          confirmed.push(row.seq);
+          return { ...base, status: 'published', latencyMs: row.ageMs + sinceClaimMs };
+        case 'failed':
+          failures.push({
+            seq: row.seq,
+            error: `${result.reason}: ${result.error}`,
+            delayMs: this.options.relay.backoff.delayAfter(row.attempts + 1),
+          });
+          return { ...base, status: 'failed', reason: result.reason, error: result.error };
+        case 'unsent':
+          unsent.push(row.seq);
+          unsentError = result.error;
+          return { ...base, status: 'unsent', error: result.error };
+      }
+    });
+
+    const [deleted, failed] = await Promise.all([
+      this.store.deleteConfirmed(confirmed, token),
+      this.store.markFailed(failures, token, this.options.relay.maxAttempts),
+      this.store.release(unsent, token, `unsent: ${unsentError}`, this.options.relay.unsentRetryDelayMs),
+    ]);
+    const dead = new Set(failed.dead);
+    if (dead.size > 0) {
+      rows.forEach((row, i) => {
+        if (dead.has(row.seq)) outcomes[i].status = 'dead';
+      });
+      this.logger.error(`${dead.size} outbox messages are dead after ${this.options.relay.maxAttempts} attempts`);
+    }
+    const fenced = confirmed.length - deleted;
+    if (fenced > 0) {
+      this.logger.warn(`${fenced} confirmed rows had been re-claimed by another relay (lease expired); left to it`);
+    }
+    return {
+      claimed: rows.length,
+      published: confirmed.length,
+      failed: failures.length - dead.size,
+      dead: dead.size,
+      unsent: unsent.length,
+      fenced,
+      durationMs: performance.now() - started,
+      outcomes,
+    };
+  }
+
+  private async work(): Promise<void> {
+    const { batchSize } = this.options.relay;
+    let errorStreak = 0;
+    while (!this.stopping) {
+      const seen = this.signal.current;
+      if (!this.publisher?.isReady()) {
+        await this.signal.sleep(seen, NOT_READY_RECHECK_MS);
+        continue;
+      }
+      try {
+        const result = await this.pumpOnce();
+        errorStreak = 0;
+        if (result.claimed === batchSize) continue;
+      } catch (error) {
+        errorStreak++;
+        this.logThrottled(`Relay batch failed (attempt ${errorStreak}): ${(error as Error).message}`);
+        // Not interruptible by wakes: a database that is down must not be hammered per commit.
+        await this.pause(Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)));
+        continue;
+      }
+      await this.signal.sleep(seen, this.pollDelay());
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.stopped.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private pollDelay(): number {
+    const { pollIntervalMs, pollJitter } = this.options.relay;
+    return pollIntervalMs * (1 + pollJitter * Math.random());
+  }
+
+  private logThrottled(message: string): void {
+    const now = Date.now();
+    if (now - this.lastErrorLoggedAt < 5_000) return;
+    this.lastErrorLoggedAt = now;
+    this.logger.error(message);
+  }
+
+  private requirePublisher(): OutboxPublisher {
+    if (!this.publisher) throw new OutboxConfigurationError(OutboxMessages.publisherMissing);
+    return this.publisher;
+  }
+}
+
+function emptyResult(durationMs: number): RelayBatchResult {
+  return { claimed: 0, published: 0, failed: 0, dead: 0, unsent: 0, fenced: 0, durationMs, outcomes: [] };
+}

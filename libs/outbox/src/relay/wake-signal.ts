@@ -1,0 +1,31 @@
+/**
+ * Lets relay workers sleep until woken or until a timeout. A wake that arrives while
+ * a worker is busy is not lost: the worker compares generations before sleeping.
+ */
+export class WakeSignal {
+  private generation = 0;
+  private readonly sleepers = new Set<() => void>();
+
+  get current(): number {
+    return this.generation;
+  }
+
+  notify(): void {
+    this.generation++;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** Resolves at the next `notify` after `seenGeneration`, or after `timeoutMs`. */
+  sleep(seenGeneration: number, timeoutMs: number): Promise<void> {
+    if (this.generation !== seenGeneration) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.sleepers.add(wake);
+    });
+  }
+}
