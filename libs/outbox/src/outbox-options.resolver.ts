@@ -12,7 +12,6 @@ import type { OutboxModuleOptions, OutboxOrdering } from './interfaces/outbox-op
 /** Options after defaults and validation: what every outbox component reads. */
 export interface ResolvedOutboxOptions {
   schema: string;
-  dataSource?: string;
   serviceName: string;
   migrationsRun: boolean;
   ordering: OutboxOrdering;
@@ -46,7 +45,6 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
   const relay = options.relay ?? {};
   const resolved: ResolvedOutboxOptions = {
     schema,
-    dataSource: options.dataSource,
     serviceName: nonEmpty('serviceName', options.serviceName ?? process.env.npm_package_name ?? 'courier'),
     migrationsRun: options.migrationsRun ?? false,
     ordering,

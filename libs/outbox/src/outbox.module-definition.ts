@@ -1,4 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { OUTBOX_DATA_SOURCE } from './outbox.constants';
 import type { OutboxModuleOptions } from './interfaces/outbox-options.interface';
 
 export const {
@@ -9,5 +11,14 @@ export const {
 } = new ConfigurableModuleBuilder<OutboxModuleOptions>({ moduleName: 'CourierOutbox' })
   .setClassMethodName('forRoot')
   // Global by default: controllers in any module publish, and @Transactional() resolves.
-  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  // `dataSource` is an extra, not an option, because the DataSource must be injected by
+  // token at module definition time (also with forRootAsync).
+  .setExtras<{ isGlobal: boolean; dataSource?: string }>({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: OUTBOX_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
+    ],
+  }))
   .build();

@@ -1,6 +1,4 @@
 import type { Provider } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { OutboxConfigurationError } from './errors/outbox-configuration.error';
@@ -21,23 +19,15 @@ export const outboxCoreProviders: Provider[] = [
     inject: [OUTBOX_MODULE_OPTIONS],
   },
   {
-    // The DataSource is named in options, so it is looked up once options are known.
-    provide: OUTBOX_DATA_SOURCE,
-    useFactory: (options: ResolvedOutboxOptions, moduleRef: ModuleRef) => {
-      const dataSource = moduleRef.get<DataSource>(getDataSourceToken(options.dataSource), { strict: false });
-      if (dataSource.options.type !== 'postgres') {
-        throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
-      }
-      return dataSource;
-    },
-    inject: [RESOLVED_OUTBOX_OPTIONS, ModuleRef],
-  },
-  {
     // The relay talks to node-postgres directly (named prepared statements, LISTEN);
     // the pool is TypeORM's own, so there is one set of connections and credentials.
     provide: OutboxStore,
-    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
-      new OutboxStore((dataSource.driver as unknown as { master: Pool }).master, new OutboxSql(options.schema)),
+    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) => {
+      if (dataSource.options.type !== 'postgres') {
+        throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
+      }
+      return new OutboxStore((dataSource.driver as unknown as { master: Pool }).master, new OutboxSql(options.schema));
+    },
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
   },
   {

@@ -30,8 +30,6 @@ export interface OutboxRelayOptions {
 export interface OutboxModuleOptions {
   /** Schema of the outbox tables; validated against /^[a-z_][a-z0-9_]{0,62}$/. @default 'courier' */
   schema?: string;
-  /** Name of the TypeORM DataSource to use (as given to TypeOrmModule). @default the default DataSource */
-  dataSource?: string;
   /** The service name stamped on every message (`source`, AMQP appId). @default process.env.npm_package_name ?? 'courier' */
   serviceName?: string;
   /** Create / migrate the tables at bootstrap; for tests and demos. Production runs the migrations. @default false */

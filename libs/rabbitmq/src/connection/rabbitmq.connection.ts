@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { connect, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
+import { redactUri, scrubSecret } from './redact-uri';
+
+type ConnectionListener = () => void;
+
+/**
+ * One AMQP connection per application, recovered by amqplib after a drop (exponential
+ * backoff with jitter). Channels do not survive a reconnect: users listen to
+ * `onConnect` and open new ones. Bootstrap does not wait for the broker: health
+ * reports it down until it is reached, and publishers report not ready.
+ */
+@Injectable()
+export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RabbitMQConnection');
+  private model?: RecoveringChannelModel;
+  private connected = false;
+  private readonly connectListeners = new Set<ConnectionListener>();
+  private readonly disconnectListeners = new Set<ConnectionListener>();
+
+  constructor(@Inject(RESOLVED_RABBITMQ_OPTIONS) private readonly options: ResolvedRabbitMQOptions) {}
+
+  async onModuleInit(): Promise<void> {
+    const { initialDelayMs, maxDelayMs } = this.options.reconnect;
+    this.model = await connect(this.options.uri, {
+      clientProperties: { connection_name: this.options.connectionName },
+      recovery: { initialDelay: initialDelayMs, maxDelay: maxDelayMs, waitForConnect: false },
+    });
+    this.model.on('connect', () => {
+      this.connected = true;
+      this.logger.log(`Connected to ${redactUri(this.options.uri)}`);
+      this.connectListeners.forEach((listener) => listener());
+    });
+    this.model.on('disconnect', (error: Error) => {
+      this.connected = false;
+      this.logger.warn(`Connection lost (${this.safe(error)}); reconnecting`);
+      this.disconnectListeners.forEach((listener) => listener());
+    });
+    this.model.on('connect-failed', (error: Error) => this.logger.warn(`Cannot connect: ${this.safe(error)}`));
+    this.model.on('error', (error: Error) => this.logger.warn(`Connection error: ${this.safe(error)}`));
+    this.model.on('blocked', (reason: string) => this.logger.warn(`Broker blocked publishing: ${reason}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.connected = false;
+    await this.model?.close().catch(() => undefined);
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Resolves once connected (at once if already), or rejects after `timeoutMs`. */
+  waitUntilConnected(timeoutMs = 10_000): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connectListeners.delete(onConnect);
+        reject(new Error(`RabbitMQ not reachable at ${redactUri(this.options.uri)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnect = () => {
+        clearTimeout(timer);
+        this.connectListeners.delete(onConnect);
+        resolve();
+      };
+      this.connectListeners.add(onConnect);
+    });
+  }
+
+  onConnect(listener: ConnectionListener): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  onDisconnect(listener: ConnectionListener): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
+  }
+
+  async createConfirmChannel(): Promise<ConfirmChannel> {
+    if (!this.model || !this.connected) throw new Error('RabbitMQ is not connected');
+    return this.model.createConfirmChannel();
+  }
+
+  /** An error's message with any credential removed, for logs. */
+  safe(error: unknown): string {
+    return scrubSecret(error instanceof Error ? error.message : String(error), this.options.uri);
+  }
+}

@@ -1,0 +1,8 @@
+export { redactUri } from './connection/redact-uri';
+export { RabbitMQConnection } from './connection/rabbitmq.connection';
+export { RabbitMQHealthIndicator } from './health/rabbitmq.health';
+export type { CourierRabbitMQOptions } from './interfaces';
+export { toAmqpPublish } from './publisher/amqp-message.mapper';
+export { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
+export { CourierRabbitMQModule } from './rabbitmq.module';
+export { RABBITMQ_ASYNC_OPTIONS_TYPE, RABBITMQ_OPTIONS_TYPE } from './rabbitmq.module-definition';

@@ -1,0 +1,40 @@
+import { WireHeaders } from '@courier/core';
+import type { OutboxDelivery } from '@courier/outbox';
+import type { Options } from 'amqplib';
+
+/**
+ * The wire form of an envelope (DESIGN.md "On the wire"): destination → exchange,
+ * type → routing key, JSON body, envelope fields in AMQP properties, the rest in
+ * headers. User headers go first so Courier's own can never be overridden.
+ */
+export function toAmqpPublish(message: OutboxDelivery): {
+  exchange: string;
+  routingKey: string;
+  content: Buffer;
+  options: Options.Publish;
+} {
+  const headers: Record<string, string> = { ...message.headers };
+  if (message.causationId) headers[WireHeaders.causationId] = message.causationId;
+  if (message.traceparent) headers[WireHeaders.traceparent] = message.traceparent;
+  if (message.tracestate) headers[WireHeaders.tracestate] = message.tracestate;
+  if (message.key) headers[WireHeaders.messageKey] = message.key;
+  // AMQP timestamps have whole seconds; keep the milliseconds too.
+  headers[WireHeaders.occurredAt] = message.occurredAt.toISOString();
+  return {
+    exchange: message.destination,
+    routingKey: message.type,
+    content: Buffer.from(message.body, 'utf8'),
+    options: {
+      persistent: true,
+      mandatory: true,
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      messageId: message.id,
+      type: message.type,
+      timestamp: Math.floor(message.occurredAt.getTime() / 1000),
+      appId: message.source,
+      correlationId: message.correlationId,
+      headers,
+    },
+  };
+}

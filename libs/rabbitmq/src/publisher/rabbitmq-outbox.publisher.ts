@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { ConfirmChannel, Message } from 'amqplib';
+import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier/outbox';
+import { RabbitMQConnection } from '../connection/rabbitmq.connection';
+import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
+import { toAmqpPublish } from './amqp-message.mapper';
+
+/** A confirm channel and what happened on it; replaced whenever it closes. */
+interface ChannelState {
+  channel: ConfirmChannel;
+  closed: boolean;
+  /** Set when the broker closed the channel (e.g. 404 no exchange): a real failure. */
+  error?: string;
+  /** messageId → reply text, for mandatory messages the broker returned as unroutable. */
+  returned: Map<string, string>;
+  waiters: Set<() => void>;
+}
+
+/**
+ * The outbox's transport on RabbitMQ: each batch goes out pipelined on one confirm
+ * channel with `mandatory`, then the publisher waits for all confirms at once. A
+ * message counts as confirmed only if acked and not returned (RabbitMQ sends
+ * basic.return before the ack of an unroutable mandatory message).
+ */
+@Injectable()
+export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
+  private readonly logger = new Logger('RabbitMQOutboxPublisher');
+  private state?: ChannelState;
+  private opening?: Promise<ChannelState>;
+  private readonly declaredExchanges = new Set<string>();
+
+  constructor(
+    private readonly connection: RabbitMQConnection,
+    @Inject(RESOLVED_RABBITMQ_OPTIONS) private readonly options: ResolvedRabbitMQOptions,
+  ) {}
+
+  onModuleInit(): void {
+    // A new connection has no channel and may face a broker that lost its exchanges.
+    this.connection.onDisconnect(() => {
+      this.state = undefined;
+      this.declaredExchanges.clear();
+    });
+  }
+
+  isReady(): boolean {
+    return this.connection.isConnected();
+  }
+
+  async publishBatch(messages: readonly OutboxDelivery[]): Promise<PublishResult[]> {
+    if (!this.connection.isConnected()) return messages.map(() => unsent('broker not connected'));
+    let state: ChannelState;
+    try {
+      state = await this.channel();
+    } catch (error) {
+      return messages.map(() => unsent(this.connection.safe(error)));
+    }
+    const declareError = await this.declareExchanges(state, messages);
+    if (declareError) return messages.map(() => declareError);
+
+    const results: Array<PublishResult | undefined> = new Array(messages.length);
+    const confirms: Promise<void>[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      if (state.closed) {
+        results[i] = this.closedResult(state, 'channel closed before publish');
+        continue;
+      }
+      const { exchange, routingKey, content, options } = toAmqpPublish(messages[i]);
+      const messageId = messages[i].id;
+      let flushed = true;
+      confirms.push(
+        new Promise<void>((resolve) => {
+          try {
+            flushed = state.channel.publish(exchange, routingKey, content, options, (error: unknown) => {
+              results[i] = this.outcome(state, messageId, error);
+              resolve();
+            });
+          } catch (error) {
+            results[i] = this.closedResult(state, this.connection.safe(error));
+            resolve();
+          }
+        }),
+      );
+      if (!flushed) await this.drained(state);
+    }
+    const timedOut = await waitAll(confirms, this.options.confirmTimeoutMs);
+    if (timedOut) {
+      // Late confirms must not leak into another batch's view of this channel.
+      this.discard(state, `no confirm within ${this.options.confirmTimeoutMs} ms`);
+    }
+    return results.map(
+      (result) => result ?? { status: 'failed', reason: 'timeout', error: `no confirm within ${this.options.confirmTimeoutMs} ms` },
+    );
+  }
+
+  private outcome(state: ChannelState, messageId: string, error: unknown): PublishResult {
+    const returned = state.returned.get(messageId);
+    if (returned !== undefined) {
+      state.returned.delete(messageId);
+      if (!error) return { status: 'failed', reason: 'returned', error: returned };
+    }
+    if (!error) return { status: 'confirmed' };
+    const text = this.connection.safe(error);
+    if (text.includes('nacked')) return { status: 'failed', reason: 'nacked', error: 'broker nacked the message' };
+    return this.closedResult(state, text);
+  }
+
+  /** A closed channel: the broker's reason if it closed it (counts), else the connection went (does not). */
+  private closedResult(state: ChannelState, fallback: string): PublishResult {
+    return state.error ? { status: 'failed', reason: 'channel-error', error: state.error } : unsent(fallback);
+  }
+
+  private async declareExchanges(state: ChannelState, messages: readonly OutboxDelivery[]): Promise<PublishResult | undefined> {
+    if (!this.options.declareExchanges) return undefined;
+    const missing = [...new Set(messages.map((m) => m.destination))].filter((d) => !this.declaredExchanges.has(d));
+    for (const exchange of missing) {
+      try {
+        await state.channel.assertExchange(exchange, 'topic', { durable: true });
+        this.declaredExchanges.add(exchange);
+      } catch (error) {
+        return this.closedResult(state, this.connection.safe(error));
+      }
+    }
+    return undefined;
+  }
+
+  private channel(): Promise<ChannelState> {
+    if (this.state && !this.state.closed) return Promise.resolve(this.state);
+    this.opening ??= this.open().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async open(): Promise<ChannelState> {
+    const channel = await this.connection.createConfirmChannel();
+    const state: ChannelState = { channel, closed: false, returned: new Map(), waiters: new Set() };
+    channel.on('return', (message: Message) => {
+      // basic.return carries reply code and text, which amqplib's types leave out.
+      const fields = message.fields as Message['fields'] & { replyCode?: number; replyText?: string };
+      const reason = `${fields.replyCode ?? ''} ${fields.replyText ?? 'returned'}`.trim();
+      state.returned.set(
+        String(message.properties.messageId),
+        `unroutable: ${reason} (no queue bound to exchange "${fields.exchange}" for "${fields.routingKey}")`,
+      );
+    });
+    channel.on('error', (error: Error) => {
+      state.error = this.connection.safe(error);
+      this.logger.warn(`Publish channel closed by broker: ${state.error}`);
+      // A missing exchange may have been deleted: declare again on the next channel.
+      this.declaredExchanges.clear();
+    });
+    channel.on('drain', () => this.wakeWaiters(state));
+    channel.on('close', () => {
+      state.closed = true;
+      if (this.state === state) this.state = undefined;
+      this.wakeWaiters(state);
+    });
+    this.state = state;
+    return state;
+  }
+
+  private drained(state: ChannelState): Promise<void> {
+    return new Promise((resolve) => {
+      if (state.closed) return resolve();
+      state.waiters.add(resolve);
+    });
+  }
+
+  private wakeWaiters(state: ChannelState): void {
+    state.waiters.forEach((wake) => wake());
+    state.waiters.clear();
+  }
+
+  private discard(state: ChannelState, reason: string): void {
+    this.logger.warn(`Discarding publish channel: ${reason}`);
+    state.closed = true;
+    if (this.state === state) this.state = undefined;
+    state.channel.close().catch(() => undefined);
+  }
+}
+
+function unsent(error: string): PublishResult {
+  return { status: 'unsent', error };
+}
+
+/** Waits for all promises; true if `timeoutMs` passed first. */
+async function waitAll(promises: Promise<void>[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  const done = Promise.all(promises).then(() => false);
+  const timedOut = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return timedOut;
+}

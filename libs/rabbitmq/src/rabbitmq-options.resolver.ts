@@ -1,0 +1,41 @@
+import { InvalidOptionError } from '@courier/core';
+import type { CourierRabbitMQOptions } from './interfaces';
+
+export interface ResolvedRabbitMQOptions {
+  uri: string;
+  connectionName: string;
+  declareExchanges: boolean;
+  confirmTimeoutMs: number;
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+}
+
+export const RESOLVED_RABBITMQ_OPTIONS = Symbol.for('courier:rabbitmq-resolved-options');
+
+export function resolveRabbitMQOptions(options: CourierRabbitMQOptions): ResolvedRabbitMQOptions {
+  const uri = options?.uri;
+  let protocol = '';
+  try {
+    protocol = new URL(uri).protocol;
+  } catch {
+    // reported below, without echoing the value (it may hold a password)
+  }
+  if (typeof uri !== 'string' || (protocol !== 'amqp:' && protocol !== 'amqps:')) {
+    throw new InvalidOptionError('uri', 'Option "uri" must be an amqp:// or amqps:// URL, e.g. amqp://guest:guest@localhost:5672.');
+  }
+  const confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
+  if (!Number.isInteger(confirmTimeoutMs) || confirmTimeoutMs < 10) {
+    throw new InvalidOptionError('confirmTimeoutMs', `Option "confirmTimeoutMs" must be an integer >= 10; got ${confirmTimeoutMs}.`);
+  }
+  const initialDelayMs = options.reconnect?.initialDelayMs ?? 100;
+  const maxDelayMs = options.reconnect?.maxDelayMs ?? 10_000;
+  if (!(initialDelayMs > 0 && maxDelayMs >= initialDelayMs)) {
+    throw new InvalidOptionError('reconnect', 'Option "reconnect" needs 0 < initialDelayMs <= maxDelayMs.');
+  }
+  return {
+    uri,
+    connectionName: options.connectionName ?? process.env.npm_package_name ?? 'courier',
+    declareExchanges: options.declareExchanges ?? true,
+    confirmTimeoutMs,
+    reconnect: { initialDelayMs, maxDelayMs },
+  };
+}
