@@ -17,6 +17,8 @@ const swc = [
 
 const shared = {
   testEnvironment: 'node',
+  // TypeORM keeps its metadata on the global object; Jest's cleanup between files would warn on each access.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(typeorm|pg|pg-[a-z-]+|amqplib|prom-client|rxjs|lodash|express)/'],
   moduleNameMapper: {

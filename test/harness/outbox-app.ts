@@ -31,6 +31,8 @@ export async function createOutboxApp(options: OutboxAppOptions): Promise<INestA
 
   const app = await NestFactory.createApplicationContext(OutboxTestAppModule, {
     logger: options.logger ?? ['error', 'warn'],
+    // Bootstrap errors must reach the test, not end the process.
+    abortOnError: false,
   });
   return app;
 }
