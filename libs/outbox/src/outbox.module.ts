@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { OutboxHealthIndicator } from './health/outbox.health';
 import { OutboxMetrics, outboxMetricProviders } from './metrics/outbox.metrics';
 import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
-import { ConfigurableOutboxModule } from './outbox.module-definition';
+import { ConfigurableOutboxModule, OUTBOX_OPTIONS_TYPE } from './outbox.module-definition';
+import { resolveOutboxOptions } from './outbox-options.resolver';
 import { outboxCoreProviders } from './outbox.providers';
 import { OutboxSchemaInitializer } from './outbox-schema.initializer';
 import { OutboxService } from './outbox.service';
@@ -44,4 +45,10 @@ import { TransactionalInterceptor } from './transaction/transactional.intercepto
     RESOLVED_OUTBOX_OPTIONS,
   ],
 })
-export class OutboxModule extends ConfigurableOutboxModule {}
+export class OutboxModule extends ConfigurableOutboxModule {
+  /** Validates the options at once, so a bad one fails before any connection is opened. */
+  static override forRoot(options: typeof OUTBOX_OPTIONS_TYPE = {}): DynamicModule {
+    resolveOutboxOptions(options);
+    return super.forRoot(options);
+  }
+}

@@ -1,10 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { OUTBOX_PUBLISHER } from '@courier/outbox';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
 import { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
-import { ConfigurableRabbitMQModule, RABBITMQ_MODULE_OPTIONS } from './rabbitmq.module-definition';
+import { ConfigurableRabbitMQModule, RABBITMQ_MODULE_OPTIONS, RABBITMQ_OPTIONS_TYPE } from './rabbitmq.module-definition';
 import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-options.resolver';
 
 /**
@@ -25,4 +25,10 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
   ],
   exports: [RabbitMQConnection, RabbitMQOutboxPublisher, OUTBOX_PUBLISHER, RabbitMQHealthIndicator],
 })
-export class CourierRabbitMQModule extends ConfigurableRabbitMQModule {}
+export class CourierRabbitMQModule extends ConfigurableRabbitMQModule {
+  /** Validates the options at once, so a bad one fails before any connection is opened. */
+  static override forRoot(options: typeof RABBITMQ_OPTIONS_TYPE): DynamicModule {
+    resolveRabbitMQOptions(options);
+    return super.forRoot(options);
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { connect } from 'amqplib';
+import { Pool } from 'pg';
+import { AMQP_URL, DATABASE_URL } from '../../test/harness/env';
+import type { BenchContext } from '../support/bench-context';
+import { benchPayload } from '../support/bench-messages';
+
+export interface RateResult {
+  count: number;
+  ms: number;
+  perSecond: number;
+}
+
+/**
+ * Ceiling A: what amqplib alone does on this machine. One confirm channel, every
+ * message persistent + mandatory with the same properties and headers the outbox puts
+ * on the wire, all published pipelined (pausing on 'drain'), then all confirms awaited.
+ */
+export async function measureRawPublish(context: BenchContext, count: number): Promise<RateResult> {
+  await context.purgeQueue();
+  const connection = await connect(AMQP_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    let returned = 0;
+    channel.on('return', () => returned++);
+    const publishAll = async (n: number) => {
+      for (let seq = 0; seq < n; seq++) {
+        const id = randomUUID();
+        const occurredAt = new Date();
+        const flushed = channel.publish(
+          context.exchange,
+          context.routingKey,
+          Buffer.from(JSON.stringify(benchPayload(seq)), 'utf8'),
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            contentEncoding: 'utf-8',
+            messageId: id,
+            type: context.routingKey,
+            timestamp: Math.floor(occurredAt.getTime() / 1000),
+            appId: 'courier-bench',
+            correlationId: id,
+            headers: { 'x-courier-key': `ord-${seq}`, 'x-courier-occurred-at': occurredAt.toISOString() },
+          },
+        );
+        if (!flushed) await once(channel, 'drain');
+      }
+      await channel.waitForConfirms();
+    };
+
+    // Warm-up: JIT, channel, queue files.
+    await publishAll(Math.min(5_000, count));
+    await context.waitForQueueDepth(Math.min(5_000, count));
+    await context.purgeQueue();
+
+    const started = performance.now();
+    await publishAll(count);
+    const ms = performance.now() - started;
+    if (returned > 0) throw new Error(`${returned} raw messages were returned as unroutable`);
+    const depth = await context.waitForQueueDepth(count);
+    if (depth !== count) throw new Error(`Queue holds ${depth} messages after publishing ${count}`);
+    await context.purgeQueue();
+    return { count, ms, perSecond: count / (ms / 1000) };
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Ceiling B: single-row INSERT transactions (autocommit, prepared) into a plain table
+ * through node-postgres, `connections` clients in parallel for `durationMs`.
+ */
+export async function measureRawInsert(
+  context: BenchContext,
+  connections: number,
+  durationMs: number,
+): Promise<RateResult> {
+  const schema = context.newSchema('raw');
+  await context.db.query(`CREATE SCHEMA "${schema}"`);
+  await context.db.query(`CREATE TABLE "${schema}".raw_rows (id bigserial PRIMARY KEY, note text NOT NULL)`);
+  const pool = new Pool({ connectionString: DATABASE_URL, max: connections });
+  const insert = { name: 'bench_raw_insert', text: `INSERT INTO "${schema}".raw_rows (note) VALUES ($1)` };
+  try {
+    const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+    for (const client of clients) await client.query({ ...insert, values: ['warm-up'] });
+    let count = 0;
+    const started = performance.now();
+    const deadline = started + durationMs;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (performance.now() < deadline) {
+          await client.query({ ...insert, values: ['row'] });
+          count++;
+        }
+      }),
+    );
+    const ms = performance.now() - started;
+    clients.forEach((client) => client.release());
+    return { count, ms, perSecond: count / (ms / 1000) };
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,96 @@
+import { performance } from 'node:perf_hooks';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
+import type { Client } from 'pg';
+import { dropSchema, openDatabase } from '../../test/harness/database';
+import { AMQP_URL, uniqueName } from '../../test/harness/env';
+import { waitFor } from '../../test/harness/wait-for';
+
+/**
+ * What every phase shares: an admin pg connection, an admin AMQP channel, and this
+ * run's own exchange and durable queue (bound with '#'). Everything created here is
+ * named per run and removed by `cleanup()`.
+ */
+export class BenchContext {
+  readonly exchange = uniqueName('bench_outbox_x');
+  readonly queue = uniqueName('bench_outbox_q');
+  readonly routingKey = 'bench_event';
+  private readonly schemas: string[] = [];
+  private readonly startedAt = performance.now();
+
+  private constructor(
+    readonly db: Client,
+    private readonly amqp: ChannelModel,
+    readonly admin: Channel,
+  ) {}
+
+  static async open(): Promise<BenchContext> {
+    const db = await openDatabase();
+    const amqp = await connect(AMQP_URL);
+    const admin = await amqp.createChannel();
+    const context = new BenchContext(db, amqp, admin);
+    await admin.assertExchange(context.exchange, 'topic', { durable: true });
+    // Durable, like a service's inbox queue: persistent messages are written to disk
+    // before the confirm, for the raw ceiling and the relay alike.
+    await admin.assertQueue(context.queue, { durable: true, autoDelete: false });
+    await admin.bindQueue(context.queue, context.exchange, '#');
+    return context;
+  }
+
+  /** A fresh schema name for one phase; dropped at cleanup. */
+  newSchema(label: string): string {
+    const schema = uniqueName(`bench_${label}`).toLowerCase();
+    this.schemas.push(schema);
+    return schema;
+  }
+
+  async queueDepth(): Promise<number> {
+    return (await this.admin.checkQueue(this.queue)).messageCount;
+  }
+
+  async purgeQueue(): Promise<void> {
+    await this.admin.purgeQueue(this.queue);
+  }
+
+  /** Polls the queue until it holds at least `count` messages. */
+  async waitForQueueDepth(count: number, timeoutMs = 120_000): Promise<number> {
+    return waitFor(
+      async () => {
+        const depth = await this.queueDepth();
+        return depth >= count ? depth : 0;
+      },
+      `${count} messages in ${this.queue}`,
+      { timeoutMs, intervalMs: 10 },
+    );
+  }
+
+  async rowCount(schema: string, table = 'outbox_messages'): Promise<number> {
+    const { rows } = await this.db.query(`SELECT count(*)::int AS n FROM "${schema}".${table}`);
+    return rows[0].n;
+  }
+
+  /** Cheaper than count(*) while rows remain: stops at the first live row. */
+  async isEmpty(schema: string, table = 'outbox_messages'): Promise<boolean> {
+    const { rows } = await this.db.query(`SELECT NOT EXISTS (SELECT 1 FROM "${schema}".${table}) AS empty`);
+    return rows[0].empty;
+  }
+
+  async versions(): Promise<{ postgres: string; rabbitmq: string }> {
+    const { rows } = await this.db.query('SHOW server_version');
+    const props = this.amqp.connection.serverProperties as { version?: string };
+    return { postgres: String(rows[0].server_version).split(' ')[0], rabbitmq: props.version ?? '?' };
+  }
+
+  /** Progress on stderr, so stdout carries only the result. */
+  note(message: string): void {
+    const seconds = ((performance.now() - this.startedAt) / 1000).toFixed(1).padStart(5);
+    process.stderr.write(`[${seconds}s] ${message}\n`);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const schema of this.schemas) await dropSchema(this.db, schema).catch(() => undefined);
+    await this.admin.deleteQueue(this.queue).catch(() => undefined);
+    await this.admin.deleteExchange(this.exchange).catch(() => undefined);
+    await this.amqp.close().catch(() => undefined);
+    await this.db.end().catch(() => undefined);
+  }
+}
