@@ -38,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping = false;
   private stopped = new AbortController();
   private lastErrorLoggedAt = 0;
+  private readonly batchListeners = new Set<(result: RelayBatchResult) => void>();
 
   constructor(
     @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
@@ -103,6 +104,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.workers = [];
   }
 
+  /**
+   * Calls `listener` with every settled batch, per-message outcomes included (e.g. to
+   * log which messages failed and why). Returns a function that unsubscribes.
+   */
+  onBatch(listener: (result: RelayBatchResult) => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
   /** Wakes sleeping workers: something was committed. */
   wake(): void {
     this.signal.notify();
@@ -123,6 +133,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const sinceClaim = performance.now() - claimedAt;
     const result = await this.settle(rows, results, sinceClaim, started);
     this.observer?.onBatch(result);
+    this.batchListeners.forEach((listener) => listener(result));
     return result;
   }
 
