@@ -28,6 +28,8 @@ const shared = {
 };
 
 module.exports = {
+  // Global, not per project: the end-to-end suites boot apps and talk to real services.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts'] },
     {
@@ -35,7 +37,6 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120_000,
       setupFiles: ['<rootDir>/test/harness/jest-setup.ts'],
     },
   ],

@@ -52,10 +52,14 @@ export async function measureCommitLatency(
     const commits = new Map<string, number>();
     const total = Math.round((rate * durationMs) / 1000);
     const { ms, errors } = await runOpenLoop(context, bench, rate, total, commits);
-    await waitFor(() => [...commits.keys()].every((id) => arrivals.has(id)), 'every committed message to arrive', {
-      timeoutMs: 60_000,
-      intervalMs: 20,
-    });
+    await waitFor(
+      () => [...commits.keys()].every((id) => arrivals.has(id)),
+      'every committed message to arrive',
+      {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+      },
+    );
     const latencies = [...commits].map(([id, committedAt]) => (arrivals.get(id) as number) - committedAt);
     await channel.close();
     return { sent: commits.size, achievedRate: commits.size / (ms / 1000), errors, latencies };
@@ -83,7 +87,9 @@ async function runOpenLoop(
   const writeOne = async (seq: number) => {
     const id = randomUUID();
     try {
-      await bench.dataSource.transaction((manager) => bench.outbox.publish(manager, benchMessage(context, seq, id)));
+      await bench.dataSource.transaction((manager) =>
+        bench.outbox.publish(manager, benchMessage(context, seq, id)),
+      );
       commits.set(id, performance.now());
     } catch {
       errors++;

@@ -23,7 +23,9 @@ export async function measurePublishCost(context: BenchContext, pairs: number): 
   const bench = await bootBenchApp(schema, { enabled: true });
   try {
     await bench.app.get(RabbitMQConnection).waitUntilConnected();
-    await context.db.query(`CREATE TABLE "${schema}".bench_rows (id bigserial PRIMARY KEY, note text NOT NULL)`);
+    await context.db.query(
+      `CREATE TABLE "${schema}".bench_rows (id bigserial PRIMARY KEY, note text NOT NULL)`,
+    );
     const insert = `INSERT INTO "${schema}".bench_rows (note) VALUES ($1)`;
     let seq = 0;
     const plainTx = async (): Promise<number> => {

@@ -104,3 +104,51 @@ export async function measureRawInsert(
     await pool.end();
   }
 }
+
+export interface RoundTrips {
+  /** ms, one autocommit single-row INSERT (includes the WAL flush). */
+  pgCommit: number[];
+  /** ms, one persistent mandatory publish until its confirm. */
+  amqpConfirm: number[];
+}
+
+/**
+ * The floor under commit → publish latency: one message at a time, the relay's two
+ * unavoidable round trips (a committing statement in PostgreSQL, a confirmed publish).
+ */
+export async function measureRoundTrips(context: BenchContext, count: number): Promise<RoundTrips> {
+  const schema = context.newSchema('floor');
+  await context.db.query(`CREATE SCHEMA "${schema}"`);
+  await context.db.query(`CREATE TABLE "${schema}".raw_rows (id bigserial PRIMARY KEY, note text NOT NULL)`);
+  const insert = { name: 'bench_floor_insert', text: `INSERT INTO "${schema}".raw_rows (note) VALUES ($1)` };
+  const pgCommit: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await context.db.query({ ...insert, values: ['row'] });
+    pgCommit.push(performance.now() - started);
+  }
+
+  const amqpConfirm: number[] = [];
+  const connection = await connect(AMQP_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const content = Buffer.from(JSON.stringify(benchPayload(0)), 'utf8');
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) =>
+        channel.publish(
+          context.exchange,
+          context.routingKey,
+          content,
+          { persistent: true, mandatory: true, contentType: 'application/json', messageId: randomUUID() },
+          (error: unknown) => (error ? reject(error) : resolve()),
+        ),
+      );
+      amqpConfirm.push(performance.now() - started);
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+    await context.purgeQueue();
+  }
+  return { pgCommit, amqpConfirm };
+}

@@ -27,7 +27,11 @@ const LOAD_WRITERS = 2;
  * publish calls, one transaction each), then starts the relay and times until the
  * queue holds them all and the outbox table is empty.
  */
-export async function measureDrain(context: BenchContext, settings: DrainSettings, count: number): Promise<DrainResult> {
+export async function measureDrain(
+  context: BenchContext,
+  settings: DrainSettings,
+  count: number,
+): Promise<DrainResult> {
   const schema = context.newSchema(`drain_${settings.batchSize}x${settings.concurrency}`);
   const bench = await bootBenchApp(schema, { enabled: false, ...settings }, settings.concurrency + 4);
   try {
@@ -46,7 +50,10 @@ export async function measureDrain(context: BenchContext, settings: DrainSetting
     relay.start();
     // The queue fills before the last batch's DELETE; the table check is the last word.
     await context.waitForQueueDepth(count);
-    await waitFor(() => context.isEmpty(schema), `outbox ${schema} to be empty`, { timeoutMs: 60_000, intervalMs: 10 });
+    await waitFor(() => context.isEmpty(schema), `outbox ${schema} to be empty`, {
+      timeoutMs: 60_000,
+      intervalMs: 10,
+    });
     const drainMs = performance.now() - started;
     await relay.stop();
     const delivered = await context.queueDepth();

@@ -16,12 +16,19 @@ export class BenchContext {
   readonly routingKey = 'bench_event';
   private readonly schemas: string[] = [];
   private readonly startedAt = performance.now();
+  private interrupted = false;
+  private closing = false;
 
   private constructor(
     readonly db: Client,
     private readonly amqp: ChannelModel,
     readonly admin: Channel,
-  ) {}
+  ) {
+    amqp.on('close', () => {
+      if (!this.closing) this.interrupted = true;
+    });
+    amqp.on('error', () => undefined);
+  }
 
   static async open(): Promise<BenchContext> {
     const db = await openDatabase();
@@ -86,11 +93,30 @@ export class BenchContext {
     process.stderr.write(`[${seconds}s] ${message}\n`);
   }
 
+  /** True once the admin connection closed under us (e.g. the broker was restarted). */
+  get brokerInterrupted(): boolean {
+    return this.interrupted;
+  }
+
   async cleanup(): Promise<void> {
-    for (const schema of this.schemas) await dropSchema(this.db, schema).catch(() => undefined);
-    await this.admin.deleteQueue(this.queue).catch(() => undefined);
-    await this.admin.deleteExchange(this.exchange).catch(() => undefined);
-    await this.amqp.close().catch(() => undefined);
+    for (const schema of this.schemas) {
+      await dropSchema(this.db, schema).catch((error) => this.note(`could not drop ${schema}: ${error}`));
+    }
     await this.db.end().catch(() => undefined);
+    this.closing = true;
+    await this.amqp.close().catch(() => undefined);
+    // A fresh connection: the admin one may have died with a broker restart mid-run.
+    try {
+      const connection = await waitFor(() => connect(AMQP_URL), 'RabbitMQ for clean-up', {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      });
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(this.queue);
+      await channel.deleteExchange(this.exchange);
+      await connection.close();
+    } catch (error) {
+      this.note(`could not delete queue ${this.queue} / exchange ${this.exchange}: ${error}`);
+    }
   }
 }

@@ -8,12 +8,23 @@ import { createOutboxApp } from '../../test/harness/outbox-app';
 import type { BenchContext } from './bench-context';
 
 /** The same small JSON body (~70 bytes) for the raw ceiling and the outbox. */
-export function benchPayload(seq: number): { orderId: string; seq: number; amountCents: number; currency: string } {
+export function benchPayload(seq: number): {
+  orderId: string;
+  seq: number;
+  amountCents: number;
+  currency: string;
+} {
   return { orderId: `ord-${seq}`, seq, amountCents: 1999 + (seq % 100), currency: 'EUR' };
 }
 
 export function benchMessage(context: BenchContext, seq: number, id: string = randomUUID()): OutgoingMessage {
-  return { id, destination: context.exchange, type: context.routingKey, key: `ord-${seq}`, payload: benchPayload(seq) };
+  return {
+    id,
+    destination: context.exchange,
+    type: context.routingKey,
+    key: `ord-${seq}`,
+    payload: benchPayload(seq),
+  };
 }
 
 export interface BenchApp {
