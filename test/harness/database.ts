@@ -14,6 +14,8 @@ export async function dropSchema(client: Client, schema: string): Promise<void> 
 }
 
 export async function countRows(client: Client, schema: string, where = 'true'): Promise<number> {
-  const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_messages WHERE ${where}`);
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n FROM "${schema}".outbox_messages WHERE ${where}`,
+  );
   return rows[0].n;
 }

@@ -53,7 +53,10 @@ describe('Outbox across a RabbitMQ restart', () => {
     const writeSome = async (n: number) => {
       for (let i = 0; i < n; i++) {
         const ids = await dataSource.transaction((m) =>
-          outbox.publish(m, ...Array.from({ length: 10 }, (_, j) => ({ destination, type: 'tick', payload: { i, j } }))),
+          outbox.publish(
+            m,
+            ...Array.from({ length: 10 }, (_, j) => ({ destination, type: 'tick', payload: { i, j } })),
+          ),
         );
         written.push(...ids);
       }
@@ -77,18 +80,24 @@ describe('Outbox across a RabbitMQ restart', () => {
     await waitFor(() => written.length >= writtenBeforeOutage + 200, 'writes during the outage');
     expect(await countRows(db, schema)).toBeGreaterThanOrEqual(200);
     await brokerControl.start();
-    await waitFor(() => outcomes.published >= written.length - 100, 'the relay to resume', { timeoutMs: 30_000 });
+    await waitFor(() => outcomes.published >= written.length - 100, 'the relay to resume', {
+      timeoutMs: 30_000,
+    });
     writing = false;
     await writer;
 
-    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain after the restart', { timeoutMs: 60_000 });
+    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain after the restart', {
+      timeoutMs: 60_000,
+    });
     const delivered = await drainQueue(queue, written.length);
     const unique = new Set(delivered);
     expect(written.filter((id) => !unique.has(id))).toEqual([]);
     // Messages in flight at the cut may be published twice (confirm lost with the connection).
     expect(delivered.length - unique.size).toBeLessThanOrEqual(outcomes.unsent + outcomes.failed);
-    console.log(`broker restart: ${written.length} written, ${unique.size} delivered, ${delivered.length - unique.size} duplicates, ` +
-      `${outcomes.unsent} unsent and ${outcomes.failed} failed attempts retried`);
+    console.log(
+      `broker restart: ${written.length} written, ${unique.size} delivered, ${delivered.length - unique.size} duplicates, ` +
+        `${outcomes.unsent} unsent and ${outcomes.failed} failed attempts retried`,
+    );
   }, 120_000);
 });
 
@@ -104,7 +113,9 @@ async function drainQueue(queue: string, expected: number): Promise<string[]> {
     seen.add(String(message.properties.messageId));
     channel.ack(message);
   });
-  await waitFor(() => seen.size >= expected, `${expected} distinct messages in ${queue}`, { timeoutMs: 30_000 });
+  await waitFor(() => seen.size >= expected, `${expected} distinct messages in ${queue}`, {
+    timeoutMs: 30_000,
+  });
   await connection.close();
   return ids;
 }

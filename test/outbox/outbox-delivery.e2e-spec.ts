@@ -23,7 +23,9 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
     db = await openDatabase();
     broker = await BrokerProbe.open();
     received = await broker.bindQueue(destination);
-    app = await createOutboxApp({ outbox: { schema, serviceName: 'orders-service', relay: { pollIntervalMs: 60_000 } } });
+    app = await createOutboxApp({
+      outbox: { schema, serviceName: 'orders-service', relay: { pollIntervalMs: 60_000 } },
+    });
     outbox = app.get(OutboxService);
     dataSource = app.get<DataSource>(getDataSourceToken());
   });
@@ -58,7 +60,10 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
     await waitFor(() => received.messages.length === 1, 'the message to arrive');
     await waitFor(async () => (await countRows(db, schema)) === 0, 'the row to leave the outbox');
     const [message] = received.messages;
-    expect(JSON.parse(message.content.toString('utf8'))).toEqual({ orderId: 42, lines: [{ sku: 'ä-1', qty: 2 }] });
+    expect(JSON.parse(message.content.toString('utf8'))).toEqual({
+      orderId: 42,
+      lines: [{ sku: 'ä-1', qty: 2 }],
+    });
     expect(message.fields).toMatchObject({ exchange: destination, routingKey: 'order_created' });
     expect(message.properties).toMatchObject({
       messageId: id,
@@ -101,7 +106,12 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
   it('publishes out-of-order commits as they commit and never a rolled-back one', async () => {
     const runners = await Promise.all(['A', 'B', 'C', 'D'].map(() => open(dataSource)));
     const [a, b, c, d] = runners;
-    for (const [runner, name] of [[a, 'A'], [b, 'B'], [c, 'C'], [d, 'D']] as const) {
+    for (const [runner, name] of [
+      [a, 'A'],
+      [b, 'B'],
+      [c, 'C'],
+      [d, 'D'],
+    ] as const) {
       await outbox.publish(runner.manager, { destination, type: 'step', payload: { name } });
     }
     await d.commitTransaction();
@@ -115,7 +125,11 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
 
     await dataSource.transaction((m) => outbox.publish(m, { destination, type: 'marker', payload: null }));
     await waitFor(() => received.messages.some((m) => m.properties.type === 'marker'), 'the marker');
-    expect(received.bodies<{ name: string } | null>().slice(0, 3)).toEqual([{ name: 'D' }, { name: 'B' }, { name: 'A' }]);
+    expect(received.bodies<{ name: string } | null>().slice(0, 3)).toEqual([
+      { name: 'D' },
+      { name: 'B' },
+      { name: 'A' },
+    ]);
     expect(received.messages).toHaveLength(4);
   });
 
@@ -127,7 +141,10 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
     for (let i = 0; i < 5; i++) {
       await dataSource.transaction((m) => outbox.publish(m, { destination, type: 'fast', payload: { i } }));
     }
-    await waitFor(() => received.messages.filter((m) => m.properties.type === 'fast').length === 5, 'the fast messages');
+    await waitFor(
+      () => received.messages.filter((m) => m.properties.type === 'fast').length === 5,
+      'the fast messages',
+    );
     const fastDoneAfterMs = Date.now() - openedAt;
     expect(received.messages.some((m) => m.properties.type === 'slow')).toBe(false);
 
@@ -135,7 +152,9 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - openedAt))));
     await slow.commitTransaction();
     await slow.release();
-    await waitFor(() => received.messages.some((m) => m.properties.type === 'slow'), 'the slow message', { timeoutMs: 5_000 });
+    await waitFor(() => received.messages.some((m) => m.properties.type === 'slow'), 'the slow message', {
+      timeoutMs: 5_000,
+    });
     expect(fastDoneAfterMs).toBeLessThan(10_000);
   }, 30_000);
 });

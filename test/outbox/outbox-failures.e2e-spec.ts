@@ -42,7 +42,11 @@ describe('Outbox failures: unroutable messages and missing exchanges', () => {
     app = await createOutboxApp({
       outbox: {
         schema,
-        relay: { pollIntervalMs: 50, maxAttempts: 3, backoff: { initialDelayMs: 20, maxDelayMs: 50, jitter: 0 } },
+        relay: {
+          pollIntervalMs: 50,
+          maxAttempts: 3,
+          backoff: { initialDelayMs: 20, maxDelayMs: 50, jitter: 0 },
+        },
       },
     });
     outbox = app.get(OutboxService);
@@ -58,7 +62,9 @@ describe('Outbox failures: unroutable messages and missing exchanges', () => {
   });
 
   it('keeps an unroutable message, counts each failed attempt, shows it dead in health and metrics, and requeues it', async () => {
-    const [id] = await dataSource.transaction((m) => outbox.publish(m, { destination: unrouted, type: 'nobody_listens', payload: {} }));
+    const [id] = await dataSource.transaction((m) =>
+      outbox.publish(m, { destination: unrouted, type: 'nobody_listens', payload: {} }),
+    );
 
     const dead = await waitFor(async () => {
       const row = await rowOf(db, schema, id);
@@ -66,14 +72,23 @@ describe('Outbox failures: unroutable messages and missing exchanges', () => {
     }, 'the message to be dead after 3 attempts');
     expect(dead.attempts).toBe(3);
     expect(dead.last_error).toMatch(/returned: unroutable: 312 NO_ROUTE/);
-    expect(await metricValue(OutboxMetricNames.failed, { destination: unrouted, reason: 'returned' })).toBe(3);
+    expect(await metricValue(OutboxMetricNames.failed, { destination: unrouted, reason: 'returned' })).toBe(
+      3,
+    );
     expect(await metricValue(OutboxMetricNames.dead, { destination: unrouted })).toBe(1);
     expect(await metricValue(OutboxMetricNames.published, { destination: unrouted })).toBe(0);
 
     const health = await app.get(OutboxHealthIndicator).isHealthy('outbox', { maxDead: 0 });
-    expect(health.outbox).toMatchObject({ status: 'down', dead: 1, relayRunning: true, brokerConnected: true });
+    expect(health.outbox).toMatchObject({
+      status: 'down',
+      dead: 1,
+      relayRunning: true,
+      brokerConnected: true,
+    });
     const deadList = await outbox.listDead({ destination: unrouted });
-    expect(deadList).toEqual([expect.objectContaining({ id, attempts: 3, lastError: expect.stringMatching(/NO_ROUTE/) })]);
+    expect(deadList).toEqual([
+      expect.objectContaining({ id, attempts: 3, lastError: expect.stringMatching(/NO_ROUTE/) }),
+    ]);
 
     // The operator binds a queue and requeues: it is published, once.
     const received = await broker.bindQueue(unrouted);
@@ -81,7 +96,9 @@ describe('Outbox failures: unroutable messages and missing exchanges', () => {
     await waitFor(() => received.messages.length === 1, 'the requeued message');
     await waitFor(async () => (await rowOf(db, schema, id)) === undefined, 'the row to be removed');
     expect(received.ids()).toEqual([id]);
-    expect((await app.get(OutboxHealthIndicator).isHealthy('outbox', { maxDead: 0 })).outbox.status).toBe('up');
+    expect((await app.get(OutboxHealthIndicator).isHealthy('outbox', { maxDead: 0 })).outbox.status).toBe(
+      'up',
+    );
   });
 });
 
@@ -97,7 +114,10 @@ describe('Outbox relay facing a missing exchange (declareExchanges: false)', () 
     db = await openDatabase();
     broker = await BrokerProbe.open();
     app = await createOutboxApp({
-      outbox: { schema, relay: { pollIntervalMs: 50, maxAttempts: 100, backoff: { initialDelayMs: 50, maxDelayMs: 100 } } },
+      outbox: {
+        schema,
+        relay: { pollIntervalMs: 50, maxAttempts: 100, backoff: { initialDelayMs: 50, maxDelayMs: 100 } },
+      },
       rabbitmq: { declareExchanges: false },
     });
   });
@@ -110,21 +130,36 @@ describe('Outbox relay facing a missing exchange (declareExchanges: false)', () 
     await db.end();
   });
 
-  it('records the broker error on the row and keeps publishing other destinations', async () => {
+  it('fails only the messages of the missing exchange, in the same batch as healthy ones, and keeps running', async () => {
     const outbox = app.get(OutboxService);
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const received = await broker.bindQueue(present);
-    const [lostId] = await dataSource.transaction((m) => outbox.publish(m, { destination: missing, type: 't', payload: 1 }));
+    const [lostId, okId] = await dataSource.transaction((m) =>
+      outbox.publish(
+        m,
+        { destination: missing, type: 't', payload: 1 },
+        { destination: present, type: 't', payload: 2 },
+      ),
+    );
 
     const failed = await waitFor(async () => {
       const row = await rowOf(db, schema, lostId);
       return row && row.attempts >= 1 ? row : undefined;
     }, 'a failed attempt');
     expect(failed.last_error).toMatch(/channel-error: .*404 \(NOT-FOUND\).*no exchange/);
-
-    const [okId] = await dataSource.transaction((m) => outbox.publish(m, { destination: present, type: 't', payload: 2 }));
     await waitFor(() => received.messages.length === 1, 'the message to the existing exchange');
     expect(received.ids()).toEqual([okId]);
+    expect(await metricValue(OutboxMetricNames.failed, { destination: present })).toBe(0);
+    expect(
+      await metricValue(OutboxMetricNames.failed, { destination: missing, reason: 'channel-error' }),
+    ).toBeGreaterThanOrEqual(1);
+
+    // Later batches still flow.
+    const [laterId] = await dataSource.transaction((m) =>
+      outbox.publish(m, { destination: present, type: 't', payload: 3 }),
+    );
+    await waitFor(() => received.messages.length === 2, 'a later message');
+    expect(received.ids()).toEqual([okId, laterId]);
     expect(app.get(OutboxRelay).isRunning()).toBe(true);
     expect(await rowOf(db, schema, lostId)).toMatchObject({ dead_at: null });
   });

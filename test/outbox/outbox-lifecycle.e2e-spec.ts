@@ -59,13 +59,20 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
     await db.query(`LISTEN "${schema}_outbox"`);
 
     await dataSource.transaction(async (m) => {
-      for (let i = 0; i < 3; i++) await outbox.publish(m, { destination, type: 'a', payload: i }, { destination, type: 'b', payload: i });
+      for (let i = 0; i < 3; i++)
+        await outbox.publish(
+          m,
+          { destination, type: 'a', payload: i },
+          { destination, type: 'b', payload: i },
+        );
     });
     await dataSource.transaction((m) => outbox.publish(m, { destination, type: 'c', payload: null }));
-    await dataSource.transaction(async (m) => {
-      await outbox.publish(m, { destination, type: 'rolled_back', payload: null });
-      throw new Error('roll back');
-    }).catch(() => undefined);
+    await dataSource
+      .transaction(async (m) => {
+        await outbox.publish(m, { destination, type: 'rolled_back', payload: null });
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
     // A round trip on the listening connection delivers anything already sent to it.
     await db.query('SELECT 1');
 
@@ -75,12 +82,17 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
   });
 
   it('on shutdown stops claiming and finishes the batch in flight', async () => {
-    const app = await createOutboxApp({ outbox: { schema, relay: { batchSize: 10, concurrency: 1, pollIntervalMs: 50 } } });
+    const app = await createOutboxApp({
+      outbox: { schema, relay: { batchSize: 10, concurrency: 1, pollIntervalMs: 50 } },
+    });
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const outbox = app.get(OutboxService);
     const gate = gatePublisher(app);
     await dataSource.transaction((m) =>
-      outbox.publish(m, ...Array.from({ length: 25 }, (_, i) => ({ destination, type: 'drain', payload: i }))),
+      outbox.publish(
+        m,
+        ...Array.from({ length: 25 }, (_, i) => ({ destination, type: 'drain', payload: i })),
+      ),
     );
     await gate.inFlight;
 
@@ -101,10 +113,12 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const gate = gatePublisher(app);
     await dataSource.transaction((m) =>
-      app.get(OutboxService).publish(m, ...Array.from({ length: 5 }, (_, i) => ({ destination, type: 'stuck', payload: i }))),
+      app
+        .get(OutboxService)
+        .publish(m, ...Array.from({ length: 5 }, (_, i) => ({ destination, type: 'stuck', payload: i }))),
     );
     await gate.inFlight;
-    expect(await countRows(db, schema, 'available_at > now() + interval \'30 seconds\'')).toBe(5);
+    expect(await countRows(db, schema, "available_at > now() + interval '30 seconds'")).toBe(5);
 
     await app.close(); // the gate is never opened: the batch hangs past the timeout
     expect(await countRows(db, schema)).toBe(5);

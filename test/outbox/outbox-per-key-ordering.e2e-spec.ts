@@ -45,7 +45,11 @@ describe('Outbox per-key ordering with three relay processes', () => {
     const outbox = writer.get(OutboxService);
     const dataSource = writer.get<DataSource>(getDataSourceToken());
     relays.push(
-      ...(await Promise.all([1, 2, 3].map(() => RelayProcess.start({ schema, ordering: 'per-key', batchSize: 50, concurrency: 2 })))),
+      ...(await Promise.all(
+        [1, 2, 3].map(() =>
+          RelayProcess.start({ schema, ordering: 'per-key', batchSize: 50, concurrency: 2 }),
+        ),
+      )),
     );
 
     // One writer per key, all at once: each commits its key's messages one transaction at a
@@ -57,7 +61,12 @@ describe('Outbox per-key ordering with three relay processes', () => {
         for (let seq = 0; seq < PER_KEY; seq++) {
           const flaky = key === FLAKY.key && seq === FLAKY.seq;
           const [id] = await dataSource.transaction((m) =>
-            outbox.publish(m, { destination, type: flaky ? 'ordered_flaky' : 'ordered', key, payload: { key, seq } }),
+            outbox.publish(m, {
+              destination,
+              type: flaky ? 'ordered_flaky' : 'ordered',
+              key,
+              payload: { key, seq },
+            }),
           );
           if (flaky) flakyId = id;
         }
@@ -65,15 +74,22 @@ describe('Outbox per-key ordering with three relay processes', () => {
     );
 
     await waitFor(async () => {
-      const { rows } = await db.query(`SELECT attempts FROM "${schema}".outbox_messages WHERE id = $1`, [flakyId]);
+      const { rows } = await db.query(`SELECT attempts FROM "${schema}".outbox_messages WHERE id = $1`, [
+        flakyId,
+      ]);
       return rows[0]?.attempts >= 2;
     }, 'the flaky message to fail twice');
     // While it is retried, nothing after it on its key may pass.
-    const k3Seen = received.bodies<{ key: string; seq: number }>().filter((b) => b.key === FLAKY.key).map((b) => b.seq);
+    const k3Seen = received
+      .bodies<{ key: string; seq: number }>()
+      .filter((b) => b.key === FLAKY.key)
+      .map((b) => b.seq);
     expect(Math.max(-1, ...k3Seen)).toBeLessThan(FLAKY.seq);
 
     await broker.channel.bindQueue(received.queue, destination, 'ordered_flaky');
-    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain', { timeoutMs: 60_000 });
+    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain', {
+      timeoutMs: 60_000,
+    });
     await waitFor(() => new Set(received.ids()).size === KEYS * PER_KEY, 'every message');
 
     const firstSeen = new Map<string, number[]>();

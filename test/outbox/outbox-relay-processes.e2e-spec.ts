@@ -26,7 +26,11 @@ describe('Outbox relays in separate processes', () => {
     const ids: string[] = [];
     for (let done = 0; done < count; done += perTransaction) {
       const n = Math.min(perTransaction, count - done);
-      const messages = Array.from({ length: n }, (_, i) => ({ destination, type: 'work', payload: { n: done + i } }));
+      const messages = Array.from({ length: n }, (_, i) => ({
+        destination,
+        type: 'work',
+        payload: { n: done + i },
+      }));
       ids.push(...(await dataSource.transaction((m) => outbox.publish(m, ...messages))));
     }
     return ids;
@@ -37,7 +41,9 @@ describe('Outbox relays in separate processes', () => {
     return relay;
   };
   const leasesOf = async () =>
-    (await db.query(`SELECT DISTINCT lease_token::text AS t FROM "${schema}".outbox_messages`)).rows.map((r) => r.t);
+    (await db.query(`SELECT DISTINCT lease_token::text AS t FROM "${schema}".outbox_messages`)).rows.map(
+      (r) => r.t,
+    );
 
   beforeAll(async () => {
     db = await openDatabase();
@@ -69,7 +75,8 @@ describe('Outbox relays in separate processes', () => {
     await victim.kill();
 
     // Still leased to the dead relay: nobody may take the rows before expiry.
-    const leasedUntil = (await db.query(`SELECT max(available_at) AS t FROM "${schema}".outbox_messages`)).rows[0].t as Date;
+    const leasedUntil = (await db.query(`SELECT max(available_at) AS t FROM "${schema}".outbox_messages`))
+      .rows[0].t as Date;
     const heir = await startRelay();
     const takeover = await heir.next('claimed', 30_000);
     // Database and test share this machine's clock; 50 ms covers rounding.
@@ -86,7 +93,9 @@ describe('Outbox relays in separate processes', () => {
     const staleClaim = await stale.next('claimed');
     stale.signal('SIGSTOP');
     await waitFor(
-      async () => (await db.query(`SELECT bool_and(available_at < now()) AS expired FROM "${schema}".outbox_messages`)).rows[0].expired,
+      async () =>
+        (await db.query(`SELECT bool_and(available_at < now()) AS expired FROM "${schema}".outbox_messages`))
+          .rows[0].expired,
       'the stale lease to expire',
     );
 
@@ -116,8 +125,12 @@ describe('Outbox relays in separate processes', () => {
   it('drains 20,000 rows with four relay processes: none lost, duplicates counted', async () => {
     const ids = await write(20_000, 1_000);
     await Promise.all([1, 2, 3, 4].map(() => startRelay({ batchSize: 200, concurrency: 2 })));
-    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain', { timeoutMs: 120_000 });
-    await waitFor(() => new Set(received.ids()).size === 20_000, 'all 20,000 messages', { timeoutMs: 30_000 });
+    await waitFor(async () => (await countRows(db, schema)) === 0, 'the outbox to drain', {
+      timeoutMs: 120_000,
+    });
+    await waitFor(() => new Set(received.ids()).size === 20_000, 'all 20,000 messages', {
+      timeoutMs: 30_000,
+    });
 
     const unique = new Set(received.ids());
     const lost = ids.filter((id) => !unique.has(id));

@@ -3,7 +3,13 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import { defer, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { InvalidIdentifierError, InvalidMessageError, MalformedJsonError, PayloadTooLargeError, UnsafeJsonError } from '@courier/core';
+import {
+  InvalidIdentifierError,
+  InvalidMessageError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnsafeJsonError,
+} from '@courier/core';
 import {
   OutboxService,
   OutboxTransactionRequiredError,
@@ -72,7 +78,15 @@ describe('Outbox input validation (nothing written on bad input)', () => {
     ['a BigInt', { amount: 10n }, /BigInt/],
     ['a function', { callback: () => 1 }, /callback/],
     ['NaN', { ratio: NaN }, /ratio/],
-    ['a cycle', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })(), /circular|cyclic|closes the circle/i],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+      /circular|cyclic|closes the circle/i,
+    ],
   ])('refuses a payload with %s', async (_case, payload, pattern) => {
     const error = await publishInTransaction({ ...valid, payload }).catch((e) => e);
     expect(error).toBeInstanceOf(InvalidMessageError);
@@ -82,14 +96,19 @@ describe('Outbox input validation (nothing written on bad input)', () => {
   });
 
   it('refuses a payload over maxPayloadBytes, naming both sizes', async () => {
-    const error = await publishInTransaction({ ...valid, payload: { blob: 'x'.repeat(2000) } }).catch((e) => e);
+    const error = await publishInTransaction({ ...valid, payload: { blob: 'x'.repeat(2000) } }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect(error.cause).toBeInstanceOf(PayloadTooLargeError);
     expect(error.message).toMatch(/over the limit of 1024 bytes/);
   });
 
   it('refuses __proto__ and constructor.prototype keys', async () => {
-    for (const json of ['{"__proto__":{"isAdmin":true}}', '{"a":{"constructor":{"prototype":{"isAdmin":true}}}}']) {
+    for (const json of [
+      '{"__proto__":{"isAdmin":true}}',
+      '{"a":{"constructor":{"prototype":{"isAdmin":true}}}}',
+    ]) {
       const error = await publishInTransaction({ ...valid, payload: JSON.parse(json) }).catch((e) => e);
       expect(error).toBeInstanceOf(InvalidMessageError);
       expect(error.cause).toBeInstanceOf(UnsafeJsonError);
@@ -97,23 +116,31 @@ describe('Outbox input validation (nothing written on bad input)', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
-  it.each(['traceparent', 'TraceState', 'x-causation-id', 'X-Correlation-Id', 'x-courier-key', 'x-courier-anything'])(
-    'refuses the reserved header %s',
-    async (name) => {
-      const error = await publishInTransaction({ ...valid, headers: { [name]: 'forged' } }).catch((e) => e);
-      expect(error).toBeInstanceOf(InvalidMessageError);
-      expect(error.field).toBe(`headers.${name}`);
-      expect(error.message).toMatch(/reserved by Courier/);
-    },
-  );
+  it.each([
+    'traceparent',
+    'TraceState',
+    'x-causation-id',
+    'X-Correlation-Id',
+    'x-courier-key',
+    'x-courier-anything',
+  ])('refuses the reserved header %s', async (name) => {
+    const error = await publishInTransaction({ ...valid, headers: { [name]: 'forged' } }).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    expect(error.field).toBe(`headers.${name}`);
+    expect(error.message).toMatch(/reserved by Courier/);
+  });
 
   it('refuses a malformed traceparent and a non-UUID id', async () => {
-    await expect(publishInTransaction({ ...valid, traceparent: '00-abc-01' })).rejects.toThrow(/W3C traceparent/);
+    await expect(publishInTransaction({ ...valid, traceparent: '00-abc-01' })).rejects.toThrow(
+      /W3C traceparent/,
+    );
     await expect(publishInTransaction({ ...valid, id: 'order-1' })).rejects.toThrow(/must be a UUID/);
   });
 
   it('writes nothing of a call where one message of several is bad', async () => {
-    const error = await publishInTransaction(valid, { ...valid, destination: 'bad destination' }).catch((e) => e);
+    const error = await publishInTransaction(valid, { ...valid, destination: 'bad destination' }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(InvalidMessageError);
   });
 
@@ -154,7 +181,8 @@ describe('Outbox ambient transaction (@Transactional / OutboxTransactions)', () 
     await transactions.currentManager()!.query(`INSERT INTO "${schema}".orders (id) VALUES ($1)`, [id]);
     await outbox.publish({ destination: 'ambient_events', type: 'order_created', payload: { id } });
   };
-  const orderCount = async () => (await db.query(`SELECT count(*)::int AS n FROM "${schema}".orders`)).rows[0].n;
+  const orderCount = async () =>
+    (await db.query(`SELECT count(*)::int AS n FROM "${schema}".orders`)).rows[0].n;
 
   it('commits the order and the message together', async () => {
     await transactions.run(() => saveOrderAndPublish(1));
@@ -172,7 +200,9 @@ describe('Outbox ambient transaction (@Transactional / OutboxTransactions)', () 
           throw new Error('payment declined');
         }),
     };
-    await expect(lastValueFrom(interceptor.intercept({} as never, handler as never))).rejects.toThrow('payment declined');
+    await expect(lastValueFrom(interceptor.intercept({} as never, handler as never))).rejects.toThrow(
+      'payment declined',
+    );
     expect(await orderCount()).toBe(1);
     expect(await countRows(db, schema)).toBe(1);
   });
@@ -180,10 +210,25 @@ describe('Outbox ambient transaction (@Transactional / OutboxTransactions)', () 
 
 describe('Outbox options validated at bootstrap', () => {
   it.each([
-    ['a malicious schema name', { schema: 'x"; DROP TABLE users; --' }, InvalidIdentifierError, /Option "schema" must be a SQL identifier/],
+    [
+      'a malicious schema name',
+      { schema: 'x"; DROP TABLE users; --' },
+      InvalidIdentifierError,
+      /Option "schema" must be a SQL identifier/,
+    ],
     ['an upper-case schema name', { schema: 'Courier' }, InvalidIdentifierError, /Option "schema"/],
-    ['a zero batch size', { relay: { batchSize: 0 } }, Error, /Option "relay.batchSize" must be an integer from 1/],
-    ['an unknown ordering', { ordering: 'strict' as never }, Error, /Option "ordering" must be "unordered" or "per-key"/],
+    [
+      'a zero batch size',
+      { relay: { batchSize: 0 } },
+      Error,
+      /Option "relay.batchSize" must be an integer from 1/,
+    ],
+    [
+      'an unknown ordering',
+      { ordering: 'strict' as never },
+      Error,
+      /Option "ordering" must be "unordered" or "per-key"/,
+    ],
   ])('fails with %s', async (_case, outboxOptions, type, pattern) => {
     const error = await createOutboxApp({ outbox: outboxOptions, logger: false }).catch((e) => e);
     expect(error).toBeInstanceOf(type);
@@ -193,7 +238,17 @@ describe('Outbox options validated at bootstrap', () => {
   it('resolves defaults it documents', async () => {
     const { resolveOutboxOptions } = await import('../../libs/outbox/src/outbox-options.resolver');
     const resolved: ResolvedOutboxOptions = resolveOutboxOptions({});
-    expect(resolved).toMatchObject({ schema: 'courier', ordering: 'unordered', notify: true, requireTransaction: true });
-    expect(resolved.relay).toMatchObject({ batchSize: 200, concurrency: 2, leaseMs: 30_000, maxAttempts: 10 });
+    expect(resolved).toMatchObject({
+      schema: 'courier',
+      ordering: 'unordered',
+      notify: true,
+      requireTransaction: true,
+    });
+    expect(resolved.relay).toMatchObject({
+      batchSize: 500,
+      concurrency: 4,
+      leaseMs: 30_000,
+      maxAttempts: 10,
+    });
   });
 });

@@ -18,7 +18,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOptions): OutboxRowInput {
   if (typeof message !== 'object' || message === null) {
-    throw new InvalidMessageError('message', 'A message must be an object with destination, type and payload.');
+    throw new InvalidMessageError(
+      'message',
+      'A message must be an object with destination, type and payload.',
+    );
   }
   assertName('destination', message.destination);
   assertName('type', message.type);
@@ -29,7 +32,10 @@ export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOpt
   assertOptionalText('tracestate', message.tracestate, 512);
   assertUserHeaders(message.headers);
   if (message.id !== undefined && (typeof message.id !== 'string' || !UUID.test(message.id))) {
-    throw new InvalidMessageError('id', `Message id must be a UUID; got ${JSON.stringify(message.id)}. Leave it out to get a new one.`);
+    throw new InvalidMessageError(
+      'id',
+      `Message id must be a UUID; got ${JSON.stringify(message.id)}. Leave it out to get a new one.`,
+    );
   }
   const occurredAt = message.occurredAt ?? new Date();
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {

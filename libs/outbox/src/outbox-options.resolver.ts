@@ -40,7 +40,10 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
   assertSqlIdentifier(schema, 'schema');
   const ordering = options.ordering ?? 'unordered';
   if (ordering !== 'unordered' && ordering !== 'per-key') {
-    throw new InvalidOptionError('ordering', `Option "ordering" must be "unordered" or "per-key"; got ${JSON.stringify(ordering)}.`);
+    throw new InvalidOptionError(
+      'ordering',
+      `Option "ordering" must be "unordered" or "per-key"; got ${JSON.stringify(ordering)}.`,
+    );
   }
   const relay = options.relay ?? {};
   const resolved: ResolvedOutboxOptions = {
@@ -52,11 +55,13 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
     // One channel per schema: two outboxes in one database must not wake each other.
     notifyChannel: `${schema}_outbox`.slice(0, 63),
     requireTransaction: options.requireTransaction ?? true,
-    codec: new JsonCodec(int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024)),
+    codec: new JsonCodec(
+      int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024),
+    ),
     relay: {
       enabled: relay.enabled ?? true,
-      batchSize: int('relay.batchSize', relay.batchSize ?? 200, 1, 10_000),
-      concurrency: int('relay.concurrency', relay.concurrency ?? 2, 1, 64),
+      batchSize: int('relay.batchSize', relay.batchSize ?? 500, 1, 10_000),
+      concurrency: int('relay.concurrency', relay.concurrency ?? 4, 1, 64),
       leaseMs: int('relay.leaseMs', relay.leaseMs ?? 30_000, 100, 3_600_000),
       pollIntervalMs: int('relay.pollIntervalMs', relay.pollIntervalMs ?? 5_000, 10, 3_600_000),
       pollJitter: fraction('relay.pollJitter', relay.pollJitter ?? 0.2),
@@ -75,7 +80,10 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
 
 function int(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(name, `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`);
+    throw new InvalidOptionError(
+      name,
+      `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`,
+    );
   }
   return value;
 }
@@ -89,7 +97,10 @@ function fraction(name: string, value: number): number {
 
 function nonEmpty(name: string, value: string): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
-    throw new InvalidOptionError(name, `Option "${name}" must be a non-empty string of at most 255 characters.`);
+    throw new InvalidOptionError(
+      name,
+      `Option "${name}" must be a non-empty string of at most 255 characters.`,
+    );
   }
   return value;
 }

@@ -26,7 +26,10 @@ export const outboxCoreProviders: Provider[] = [
       if (dataSource.options.type !== 'postgres') {
         throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
       }
-      return new OutboxStore((dataSource.driver as unknown as { master: Pool }).master, new OutboxSql(options.schema));
+      return new OutboxStore(
+        (dataSource.driver as unknown as { master: Pool }).master,
+        new OutboxSql(options.schema),
+      );
     },
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
   },

@@ -47,11 +47,13 @@ export class OutboxService {
     if (messages.length === 0) throw new InvalidMessageError('messages', OutboxMessages.emptyPublish);
     if (!manager) throw new OutboxTransactionRequiredError(OutboxMessages.noAmbientTransaction);
     messages.forEach((m, i) => {
-      if (typeof m !== 'object' || m === null) throw new InvalidMessageError('messages', OutboxMessages.notAMessage(i + 1));
+      if (typeof m !== 'object' || m === null)
+        throw new InvalidMessageError('messages', OutboxMessages.notAMessage(i + 1));
     });
     const rows = messages.map((message) => toOutboxRow(message, this.options));
     const notifyChannel = this.options.notify ? this.options.notifyChannel : null;
-    const keys = this.options.ordering === 'per-key' ? rows.flatMap((r) => (r.key === null ? [] : [r.key])) : [];
+    const keys =
+      this.options.ordering === 'per-key' ? rows.flatMap((r) => (r.key === null ? [] : [r.key])) : [];
 
     const queryRunner = manager.queryRunner;
     if (queryRunner?.isTransactionActive) {
@@ -60,7 +62,8 @@ export class OutboxService {
       await this.store.insert(client, rows, notifyChannel);
       this.commits.track(queryRunner);
     } else {
-      if (this.options.requireTransaction) throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
+      if (this.options.requireTransaction)
+        throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
       // Autocommit: the advisory locks would end with the statement, so per-key order
       // across concurrent autocommit writers of one key rests on the sequence alone.
       await this.store.insert(null, rows, notifyChannel);

@@ -37,13 +37,17 @@ export class OutboxSql {
       SELECT u.* FROM ${rows} AS u CROSS JOIN wake`;
     // Per-key ordering: writers of the same key serialise until commit, so write
     // order (seq) equals commit order for that key. Sorted to avoid deadlocks.
-    this.lockKeys = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+    // The two-int form keeps these locks apart from the application's one-bigint locks;
+    // the first int is this outbox's (schema's) own namespace.
+    this.lockKeys = `SELECT pg_advisory_xact_lock(hashtext('courier_outbox:${schema}'), hashtext(k))
       FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys`;
 
     const returning = `RETURNING m.seq, m.id, m.destination, m.type, m.key, m.payload, m.headers, m.correlation_id,
       m.causation_id, m.traceparent, m.tracestate, m.source, m.occurred_at, m.attempts, token.value AS lease_token,
       (extract(epoch FROM clock_timestamp() - m.created_at) * 1000)::float8 AS age_ms`;
-    const claim = (candidates: string) => `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
+    const claim = (
+      candidates: string,
+    ) => `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
       due AS (${candidates})
       UPDATE ${table} m SET lease_owner = $2, lease_token = token.value,
         available_at = now() + $3 * interval '1 millisecond'

@@ -30,7 +30,7 @@ export interface DeadOutboxMessage {
 }
 
 /** The row a `publish` call writes. */
-export interface OutboxRowInput extends OutboxDelivery {}
+export type OutboxRowInput = OutboxDelivery;
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
@@ -45,7 +45,11 @@ export class OutboxStore {
   ) {}
 
   /** Writes rows on `client` (the caller's transaction), or on the pool when `client` is null. */
-  async insert(client: Queryable | null, rows: readonly OutboxRowInput[], notifyChannel: string | null): Promise<void> {
+  async insert(
+    client: Queryable | null,
+    rows: readonly OutboxRowInput[],
+    notifyChannel: string | null,
+  ): Promise<void> {
     const db = client ?? this.pool;
     const values: unknown[] = [
       rows.map((r) => r.id),
@@ -82,7 +86,10 @@ export class OutboxStore {
 
   async deleteConfirmed(seqs: readonly string[], leaseToken: string): Promise<number> {
     if (seqs.length === 0) return 0;
-    const result = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [seqs, leaseToken]);
+    const result = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [
+      seqs,
+      leaseToken,
+    ]);
     return result.rowCount ?? 0;
   }
 
@@ -103,9 +110,19 @@ export class OutboxStore {
     return { settled: rows.length, dead: rows.filter((r) => r.dead).map((r) => String(r.seq)) };
   }
 
-  async release(seqs: readonly string[], leaseToken: string, reason: string, delayMs: number): Promise<number> {
+  async release(
+    seqs: readonly string[],
+    leaseToken: string,
+    reason: string,
+    delayMs: number,
+  ): Promise<number> {
     if (seqs.length === 0) return 0;
-    const result = await this.run(this.pool, 'release', this.sql.release, [seqs, leaseToken, reason.slice(0, 2000), delayMs]);
+    const result = await this.run(this.pool, 'release', this.sql.release, [
+      seqs,
+      leaseToken,
+      reason.slice(0, 2000),
+      delayMs,
+    ]);
     return result.rowCount ?? 0;
   }
 

@@ -20,11 +20,17 @@ export function resolveRabbitMQOptions(options: CourierRabbitMQOptions): Resolve
     // reported below, without echoing the value (it may hold a password)
   }
   if (typeof uri !== 'string' || (protocol !== 'amqp:' && protocol !== 'amqps:')) {
-    throw new InvalidOptionError('uri', 'Option "uri" must be an amqp:// or amqps:// URL, e.g. amqp://guest:guest@localhost:5672.');
+    throw new InvalidOptionError(
+      'uri',
+      'Option "uri" must be an amqp:// or amqps:// URL, e.g. amqp://guest:guest@localhost:5672.',
+    );
   }
   const confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
   if (!Number.isInteger(confirmTimeoutMs) || confirmTimeoutMs < 10) {
-    throw new InvalidOptionError('confirmTimeoutMs', `Option "confirmTimeoutMs" must be an integer >= 10; got ${confirmTimeoutMs}.`);
+    throw new InvalidOptionError(
+      'confirmTimeoutMs',
+      `Option "confirmTimeoutMs" must be an integer >= 10; got ${confirmTimeoutMs}.`,
+    );
   }
   const initialDelayMs = options.reconnect?.initialDelayMs ?? 100;
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 10_000;

@@ -4,7 +4,11 @@ import { OUTBOX_PUBLISHER } from '@courier/outbox';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
 import { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
-import { ConfigurableRabbitMQModule, RABBITMQ_MODULE_OPTIONS, RABBITMQ_OPTIONS_TYPE } from './rabbitmq.module-definition';
+import {
+  ConfigurableRabbitMQModule,
+  RABBITMQ_MODULE_OPTIONS,
+  RABBITMQ_OPTIONS_TYPE,
+} from './rabbitmq.module-definition';
 import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-options.resolver';
 
 /**
@@ -17,7 +21,11 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
 @Module({
   imports: [TerminusModule],
   providers: [
-    { provide: RESOLVED_RABBITMQ_OPTIONS, useFactory: resolveRabbitMQOptions, inject: [RABBITMQ_MODULE_OPTIONS] },
+    {
+      provide: RESOLVED_RABBITMQ_OPTIONS,
+      useFactory: resolveRabbitMQOptions,
+      inject: [RABBITMQ_MODULE_OPTIONS],
+    },
     RabbitMQConnection,
     RabbitMQOutboxPublisher,
     { provide: OUTBOX_PUBLISHER, useExisting: RabbitMQOutboxPublisher },

@@ -83,8 +83,19 @@ describe('JsonCodec', () => {
       ['Infinity', { ratio: -Infinity }, /at ratio: -Infinity would silently become null/],
       ['an array item', { items: [1, NaN] }, /at 1: NaN/],
       ['a cycle', cyclic, /circular structure[\s\S]*property 'loop'/],
+      [
+        'undefined in an array',
+        { items: [1, undefined] },
+        /at 1: undefined in an array would silently become null/,
+      ],
+      ['a Map', { byId: new Map([['a', 1]]) }, /at byId: a Map would silently become \{\}/],
+      ['a Set', { tags: new Set(['x']) }, /at tags: a Set would silently become \{\}/],
     ])('%s -> MalformedJsonError naming the key', (_label, value, message) => {
       expect(caught(() => codec.encode(value), MalformedJsonError).message).toMatch(message);
+    });
+
+    it('drops an undefined object property, as an absent optional field', () => {
+      expect(codec.encode({ a: 1, note: undefined })).toBe('{"a":1}');
     });
 
     it.each<[string, unknown]>([

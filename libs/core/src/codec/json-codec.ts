@@ -25,7 +25,9 @@ export class JsonCodec {
       text = JSON.stringify(value, strictReplacer);
     } catch (error) {
       if (error instanceof MalformedJsonError) throw error;
-      throw new MalformedJsonError(CoreMessages.notSerializable('', (error as Error).message), { cause: error });
+      throw new MalformedJsonError(CoreMessages.notSerializable('', (error as Error).message), {
+        cause: error,
+      });
     }
     if (text === undefined) {
       throw new MalformedJsonError(CoreMessages.notSerializable('', `a ${typeof value} has no JSON form`));
@@ -63,10 +65,32 @@ function strictReplacer(this: unknown, key: string, value: unknown): unknown {
     case 'symbol':
       throw new MalformedJsonError(CoreMessages.notSerializable(key, `a ${typeof value} has no JSON form`));
     case 'bigint':
-      throw new MalformedJsonError(CoreMessages.notSerializable(key, 'BigInt has no JSON form; send it as a string'));
+      throw new MalformedJsonError(
+        CoreMessages.notSerializable(key, 'BigInt has no JSON form; send it as a string'),
+      );
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new MalformedJsonError(CoreMessages.notSerializable(key, `${value} would silently become null`));
+        throw new MalformedJsonError(
+          CoreMessages.notSerializable(key, `${value} would silently become null`),
+        );
+      }
+      return value;
+    case 'undefined':
+      // Dropped from objects (an absent optional field), but an array would get a null.
+      if (Array.isArray(this)) {
+        throw new MalformedJsonError(
+          CoreMessages.notSerializable(key, 'undefined in an array would silently become null'),
+        );
+      }
+      return value;
+    case 'object':
+      if (value instanceof Map || value instanceof Set) {
+        throw new MalformedJsonError(
+          CoreMessages.notSerializable(
+            key,
+            `a ${value.constructor.name} would silently become {}; convert it to an object or array`,
+          ),
+        );
       }
       return value;
     default:

@@ -20,21 +20,31 @@ export function assertName(field: 'destination' | 'type', value: unknown): asser
 export function assertOptionalText(field: string, value: unknown, max = 255): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || value.length === 0 || value.length > max) {
-    throw new InvalidMessageError(field, `Message ${field} must be a non-empty string of at most ${max} characters; got ${describe(value)}.`);
+    throw new InvalidMessageError(
+      field,
+      `Message ${field} must be a non-empty string of at most ${max} characters; got ${describe(value)}.`,
+    );
   }
 }
 
 export function assertTraceparent(value: unknown): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || !isValidTraceparent(value)) {
-    throw new InvalidMessageError('traceparent', `Message traceparent must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>); got ${describe(value)}.`);
+    throw new InvalidMessageError(
+      'traceparent',
+      `Message traceparent must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>); got ${describe(value)}.`,
+    );
   }
 }
 
 export function assertUserHeaders(headers: unknown): void {
   if (headers === undefined || headers === null) return;
-  if (typeof headers !== 'object' || Array.isArray(headers)) {
-    throw new InvalidMessageError('headers', `Message headers must be an object of string values; got ${describe(headers)}.`);
+  const prototype = typeof headers === 'object' ? Object.getPrototypeOf(headers) : undefined;
+  if (typeof headers !== 'object' || (prototype !== Object.prototype && prototype !== null)) {
+    throw new InvalidMessageError(
+      'headers',
+      `Message headers must be an object of string values; got ${describe(headers)}.`,
+    );
   }
   for (const [name, value] of Object.entries(headers)) {
     if (isReservedHeader(name)) {
@@ -45,7 +55,10 @@ export function assertUserHeaders(headers: unknown): void {
       );
     }
     if (typeof value !== 'string' || value.length > MAX_HEADER_VALUE) {
-      throw new InvalidMessageError(`headers.${name}`, `Header "${name}" must be a string of at most ${MAX_HEADER_VALUE} characters; got ${describe(value)}.`);
+      throw new InvalidMessageError(
+        `headers.${name}`,
+        `Header "${name}" must be a string of at most ${MAX_HEADER_VALUE} characters; got ${describe(value)}.`,
+      );
     }
   }
 }

@@ -14,6 +14,9 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
+/** Delays are stored as integer milliseconds; a week is far beyond any sensible retry. */
+export const MAX_BACKOFF_DELAY_MS = 7 * 24 * 3_600_000;
+
 /**
  * Exponential backoff with jitter: the delay after attempt n (1-based) is
  * min(max, initial * multiplier^(n-1)), of which a `jitter` fraction is random.
@@ -70,6 +73,12 @@ export class BackoffPolicy {
       throw new InvalidOptionError(
         'backoff.jitter',
         `Option "backoff.jitter" must be between 0 and 1; got ${policy.jitter}.`,
+      );
+    }
+    if (policy.maxDelayMs > MAX_BACKOFF_DELAY_MS) {
+      throw new InvalidOptionError(
+        'backoff.maxDelayMs',
+        `Option "backoff.maxDelayMs" must be at most ${MAX_BACKOFF_DELAY_MS} (7 days); got ${policy.maxDelayMs}.`,
       );
     }
     if (policy.maxDelayMs < policy.initialDelayMs) {

@@ -31,7 +31,10 @@ export class OutboxHealthIndicator {
     @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
   ) {}
 
-  async isHealthy<const Key extends string = 'outbox'>(key: Key = 'outbox' as Key, thresholds: OutboxHealthThresholds = {}) {
+  async isHealthy<const Key extends string = 'outbox'>(
+    key: Key = 'outbox' as Key,
+    thresholds: OutboxHealthThresholds = {},
+  ) {
     const indicator = this.health.check(key);
     const relayEnabled = this.options.relay.enabled;
     const relayRunning = this.relay.isRunning();
@@ -40,7 +43,11 @@ export class OutboxHealthIndicator {
     try {
       stats = await withTimeout(this.store.stats(), thresholds.timeoutMs ?? 1_000);
     } catch (error) {
-      return indicator.down({ relayRunning, brokerConnected, message: `outbox unreadable: ${(error as Error).message}` });
+      return indicator.down({
+        relayRunning,
+        brokerConnected,
+        message: `outbox unreadable: ${(error as Error).message}`,
+      });
     }
     const data = {
       relayRunning,
@@ -53,11 +60,17 @@ export class OutboxHealthIndicator {
     const problems: string[] = [];
     if (relayEnabled && !relayRunning) problems.push('relay not running');
     if (relayEnabled && !brokerConnected) problems.push('broker not connected');
-    if (thresholds.maxOldestPendingAgeMs !== undefined && stats.oldestPendingAgeMs > thresholds.maxOldestPendingAgeMs) {
+    if (
+      thresholds.maxOldestPendingAgeMs !== undefined &&
+      stats.oldestPendingAgeMs > thresholds.maxOldestPendingAgeMs
+    ) {
       problems.push(`oldest pending message is ${data.oldestPendingAgeMs} ms old`);
     }
-    if (thresholds.maxDead !== undefined && stats.dead > thresholds.maxDead) problems.push(`${stats.dead} dead messages`);
-    return problems.length > 0 ? indicator.down({ ...data, message: problems.join('; ') }) : indicator.up(data);
+    if (thresholds.maxDead !== undefined && stats.dead > thresholds.maxDead)
+      problems.push(`${stats.dead} dead messages`);
+    return problems.length > 0
+      ? indicator.down({ ...data, message: problems.join('; ') })
+      : indicator.up(data);
   }
 }
 

@@ -5,11 +5,18 @@ export type OutboxOrdering = 'unordered' | 'per-key';
 export interface OutboxRelayOptions {
   /** Run the relay in this process. Turn off in processes that only write. @default true */
   enabled?: boolean;
-  /** Rows claimed per batch. @default 200 */
+  /** Rows claimed per batch. @default 500 */
   batchSize?: number;
-  /** Batches in flight at once in this process (claims never overlap: SKIP LOCKED). @default 2 */
+  /**
+   * Batches in flight at once in this process (claims never overlap: SKIP LOCKED). Each worker
+   * holds a pool connection only while it claims or settles. @default 4
+   */
   concurrency?: number;
-  /** How long a claim is held before another relay may take the rows. Must exceed the confirm timeout. @default 30000 */
+  /**
+   * How long a claim is held before another relay may take the rows. Keep it well above the
+   * transport's confirm timeout (RabbitMQ: `confirmTimeoutMs`, 10 s), or slow confirms turn
+   * into duplicate publishes. @default 30000
+   */
   leaseMs?: number;
   /** Fallback poll when no wake-up arrives (NOTIFY lost, another writer). @default 5000 */
   pollIntervalMs?: number;
@@ -23,7 +30,7 @@ export interface OutboxRelayOptions {
   unsentRetryDelayMs?: number;
   /** How long shutdown waits for in-flight batches before releasing their leases. @default 10000 */
   shutdownTimeoutMs?: number;
-  /** Name of this relay in leases and logs. @default `${hostname}:${pid}:${random}` */
+  /** Name of this relay in leases and logs; must be unique per process. @default `${hostname}:${pid}:${random}` */
   processorId?: string;
 }
 

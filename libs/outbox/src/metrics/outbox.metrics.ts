@@ -34,13 +34,21 @@ function statsOf(store: OutboxStore): Promise<OutboxStats> {
 }
 
 export const outboxMetricProviders = [
-  makeCounterProvider({ name: OutboxMetricNames.published, help: 'Messages confirmed by the broker', labelNames: ['destination'] }),
+  makeCounterProvider({
+    name: OutboxMetricNames.published,
+    help: 'Messages confirmed by the broker',
+    labelNames: ['destination'],
+  }),
   makeCounterProvider({
     name: OutboxMetricNames.failed,
     help: 'Failed publish attempts (the row stays and is retried)',
     labelNames: ['destination', 'reason'],
   }),
-  makeCounterProvider({ name: OutboxMetricNames.dead, help: 'Messages that reached max attempts', labelNames: ['destination'] }),
+  makeCounterProvider({
+    name: OutboxMetricNames.dead,
+    help: 'Messages that reached max attempts',
+    labelNames: ['destination'],
+  }),
   makeHistogramProvider({
     name: OutboxMetricNames.batchDuration,
     help: 'Claim, publish and settle of one relay batch',

@@ -10,8 +10,10 @@ import { outboxDropSql, outboxSchemaSql } from './outbox-schema.sql';
 export function outboxMigrations(schema = 'courier'): Array<new () => MigrationInterface> {
   const up = outboxSchemaSql(schema);
   const down = outboxDropSql(schema);
+  // TypeORM records migrations by name (timestamp last): one name per schema.
+  const name = `CourierOutbox${schema.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase())}1763800000000`;
   class CourierOutbox1763800000000 implements MigrationInterface {
-    readonly name = 'CourierOutbox1763800000000';
+    readonly name = name;
 
     async up(queryRunner: QueryRunner): Promise<void> {
       for (const statement of up) await queryRunner.query(statement);

@@ -94,7 +94,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const outcome = await Promise.race([Promise.allSettled(this.workers), timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn('In-flight batches did not finish in time; releasing their leases');
+    if (outcome === 'timeout')
+      this.logger.warn('In-flight batches did not finish in time; releasing their leases');
     try {
       const released = await this.store.releaseOwner(this.processorId);
       if (released > 0) this.logger.log(`Released ${released} leased rows`);
@@ -113,9 +114,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return () => this.batchListeners.delete(listener);
   }
 
-  /** Wakes sleeping workers: something was committed. */
+  /** Wakes a sleeping worker: something was committed. */
   wake(): void {
-    this.signal.notify();
+    this.signal.notifyOne();
   }
 
   /**
@@ -126,14 +127,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const publisher = this.requirePublisher();
     const started = performance.now();
     const { batchSize, leaseMs } = this.options.relay;
-    const rows = await this.store.claim(batchSize, this.processorId, leaseMs, this.options.ordering === 'per-key');
+    const rows = await this.store.claim(
+      batchSize,
+      this.processorId,
+      leaseMs,
+      this.options.ordering === 'per-key',
+    );
     if (rows.length === 0) return emptyResult(performance.now() - started);
     const claimedAt = performance.now();
     const results = await publisher.publishBatch(rows);
     const sinceClaim = performance.now() - claimedAt;
     const result = await this.settle(rows, results, sinceClaim, started);
     this.observer?.onBatch(result);
-    this.batchListeners.forEach((listener) => listener(result));
+    this.batchListeners.forEach((listener) => {
+      try {
+        listener(result);
+      } catch (error) {
+        // The batch is settled; a listener's bug must not look like a failed batch.
+        this.logger.warn(`onBatch listener threw: ${(error as Error).message}`);
+      }
+    });
     return result;
   }
 
@@ -174,16 +187,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.store.markFailed(failures, token, this.options.relay.maxAttempts),
       this.store.release(unsent, token, `unsent: ${unsentError}`, this.options.relay.unsentRetryDelayMs),
     ]);
+    const retryDelays = failures.map((f) => f.delayMs);
+    if (unsent.length > 0) retryDelays.push(this.options.relay.unsentRetryDelayMs);
+    if (retryDelays.length > 0) this.wakeAfter(Math.min(...retryDelays));
     const dead = new Set(failed.dead);
     if (dead.size > 0) {
       rows.forEach((row, i) => {
         if (dead.has(row.seq)) outcomes[i].status = 'dead';
       });
-      this.logger.error(`${dead.size} outbox messages are dead after ${this.options.relay.maxAttempts} attempts`);
+      this.logger.error(
+        `${dead.size} outbox messages are dead after ${this.options.relay.maxAttempts} attempts`,
+      );
     }
     const fenced = confirmed.length - deleted;
     if (fenced > 0) {
-      this.logger.warn(`${fenced} confirmed rows had been re-claimed by another relay (lease expired); left to it`);
+      this.logger.warn(
+        `${fenced} confirmed rows had been re-claimed by another relay (lease expired); left to it`,
+      );
     }
     return {
       claimed: rows.length,
@@ -199,6 +219,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async work(): Promise<void> {
     const { batchSize } = this.options.relay;
+    const perKey = this.options.ordering === 'per-key';
     let errorStreak = 0;
     while (!this.stopping) {
       const seen = this.signal.current;
@@ -209,7 +230,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       try {
         const result = await this.pumpOnce();
         errorStreak = 0;
-        if (result.claimed === batchSize) continue;
+        if (result.claimed === batchSize) {
+          // More is waiting than one worker takes: recruit another, keep going.
+          this.signal.notifyOne();
+          continue;
+        }
+        // Per-key: publishing a key's head made its next message claimable.
+        if (perKey && result.published > 0) continue;
       } catch (error) {
         errorStreak++;
         this.logThrottled(`Relay batch failed (attempt ${errorStreak}): ${(error as Error).message}`);
@@ -219,6 +246,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       await this.signal.sleep(seen, this.pollDelay());
     }
+  }
+
+  /** Retries become due by the clock, not by a commit: wake then instead of at the next poll. */
+  private wakeAfter(ms: number): void {
+    if (this.stopping || ms >= this.options.relay.pollIntervalMs) return;
+    setTimeout(() => this.wake(), ms + 5).unref();
   }
 
   private pause(ms: number): Promise<void> {

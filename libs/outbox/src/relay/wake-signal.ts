@@ -10,9 +10,21 @@ export class WakeSignal {
     return this.generation;
   }
 
+  /** Wakes every sleeper (shutdown). */
   notify(): void {
     this.generation++;
     for (const wake of [...this.sleepers]) wake();
+  }
+
+  /**
+   * Wakes one sleeper: one commit is one claim's worth of work, and waking every
+   * worker for it would only make the others claim nothing. A worker that finds more
+   * than a batch recruits the next one (see OutboxRelay).
+   */
+  notifyOne(): void {
+    this.generation++;
+    const [first] = this.sleepers;
+    first?.();
   }
 
   /** Resolves at the next `notify` after `seenGeneration`, or after `timeoutMs`. */

@@ -12,4 +12,5 @@ import { TransactionalInterceptor } from './transactional.interceptor';
  *   await this.outbox.publish({ destination: 'order_events', type: 'order_created', payload: order });
  * }
  */
-export const Transactional = (): MethodDecorator & ClassDecorator => UseInterceptors(TransactionalInterceptor);
+export const Transactional = (): MethodDecorator & ClassDecorator =>
+  UseInterceptors(TransactionalInterceptor);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { connect, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import { connect, type Channel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
 import { redactUri, scrubSecret } from './redact-uri';
 
@@ -37,7 +37,9 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`Connection lost (${this.safe(error)}); reconnecting`);
       this.disconnectListeners.forEach((listener) => listener());
     });
-    this.model.on('connect-failed', (error: Error) => this.logger.warn(`Cannot connect: ${this.safe(error)}`));
+    this.model.on('connect-failed', (error: Error) =>
+      this.logger.warn(`Cannot connect: ${this.safe(error)}`),
+    );
     this.model.on('error', (error: Error) => this.logger.warn(`Connection error: ${this.safe(error)}`));
     this.model.on('blocked', (reason: string) => this.logger.warn(`Broker blocked publishing: ${reason}`));
   }
@@ -81,6 +83,11 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
   async createConfirmChannel(): Promise<ConfirmChannel> {
     if (!this.model || !this.connected) throw new Error('RabbitMQ is not connected');
     return this.model.createConfirmChannel();
+  }
+
+  async createChannel(): Promise<Channel> {
+    if (!this.model || !this.connected) throw new Error('RabbitMQ is not connected');
+    return this.model.createChannel();
   }
 
   /** An error's message with any credential removed, for logs. */

@@ -4,6 +4,7 @@ import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier/ou
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
 import { toAmqpPublish } from './amqp-message.mapper';
+import { ExchangeChecker } from './exchange-checker';
 
 /** A confirm channel and what happened on it; replaced whenever it closes. */
 interface ChannelState {
@@ -27,18 +28,20 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
   private readonly logger = new Logger('RabbitMQOutboxPublisher');
   private state?: ChannelState;
   private opening?: Promise<ChannelState>;
-  private readonly declaredExchanges = new Set<string>();
+  private readonly exchanges: ExchangeChecker;
 
   constructor(
     private readonly connection: RabbitMQConnection,
     @Inject(RESOLVED_RABBITMQ_OPTIONS) private readonly options: ResolvedRabbitMQOptions,
-  ) {}
+  ) {
+    this.exchanges = new ExchangeChecker(connection, options.declareExchanges);
+  }
 
   onModuleInit(): void {
     // A new connection has no channel and may face a broker that lost its exchanges.
     this.connection.onDisconnect(() => {
       this.state = undefined;
-      this.declaredExchanges.clear();
+      this.exchanges.reset();
     });
   }
 
@@ -48,18 +51,29 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
 
   async publishBatch(messages: readonly OutboxDelivery[]): Promise<PublishResult[]> {
     if (!this.connection.isConnected()) return messages.map(() => unsent('broker not connected'));
+    // One deadline for the whole batch: opening, flow control (a blocked broker stops
+    // draining the socket) and confirms. A batch must not outlive its lease.
+    const deadline = Date.now() + this.options.confirmTimeoutMs;
+    const timeoutError = `no confirm within ${this.options.confirmTimeoutMs} ms`;
     let state: ChannelState;
+    let unusable: Map<string, string>;
     try {
-      state = await this.channel();
+      [state, unusable] = await beforeDeadline(
+        Promise.all([this.channel(), this.exchanges.unusable(messages.map((m) => m.destination))]),
+        deadline,
+      );
     } catch (error) {
       return messages.map(() => unsent(this.connection.safe(error)));
     }
-    const declareError = await this.declareExchanges(state, messages);
-    if (declareError) return messages.map(() => declareError);
 
     const results: Array<PublishResult | undefined> = new Array(messages.length);
     const confirms: Promise<void>[] = [];
     for (let i = 0; i < messages.length; i++) {
+      const problem = unusable.get(messages[i].destination);
+      if (problem !== undefined) {
+        results[i] = { status: 'failed', reason: 'channel-error', error: problem };
+        continue;
+      }
       if (state.closed) {
         results[i] = this.closedResult(state, 'channel closed before publish');
         continue;
@@ -80,16 +94,14 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
           }
         }),
       );
-      if (!flushed) await this.drained(state);
+      if (!flushed && !(await this.drained(state, deadline))) break;
     }
-    const timedOut = await waitAll(confirms, this.options.confirmTimeoutMs);
+    const timedOut = await waitAll(confirms, deadline - Date.now());
     if (timedOut) {
       // Late confirms must not leak into another batch's view of this channel.
-      this.discard(state, `no confirm within ${this.options.confirmTimeoutMs} ms`);
+      this.discard(state, timeoutError);
     }
-    return results.map(
-      (result) => result ?? { status: 'failed', reason: 'timeout', error: `no confirm within ${this.options.confirmTimeoutMs} ms` },
-    );
+    return results.map((result) => result ?? { status: 'failed', reason: 'timeout', error: timeoutError });
   }
 
   private outcome(state: ChannelState, messageId: string, error: unknown): PublishResult {
@@ -100,27 +112,14 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     }
     if (!error) return { status: 'confirmed' };
     const text = this.connection.safe(error);
-    if (text.includes('nacked')) return { status: 'failed', reason: 'nacked', error: 'broker nacked the message' };
+    if (text.includes('nacked'))
+      return { status: 'failed', reason: 'nacked', error: 'broker nacked the message' };
     return this.closedResult(state, text);
   }
 
   /** A closed channel: the broker's reason if it closed it (counts), else the connection went (does not). */
   private closedResult(state: ChannelState, fallback: string): PublishResult {
     return state.error ? { status: 'failed', reason: 'channel-error', error: state.error } : unsent(fallback);
-  }
-
-  private async declareExchanges(state: ChannelState, messages: readonly OutboxDelivery[]): Promise<PublishResult | undefined> {
-    if (!this.options.declareExchanges) return undefined;
-    const missing = [...new Set(messages.map((m) => m.destination))].filter((d) => !this.declaredExchanges.has(d));
-    for (const exchange of missing) {
-      try {
-        await state.channel.assertExchange(exchange, 'topic', { durable: true });
-        this.declaredExchanges.add(exchange);
-      } catch (error) {
-        return this.closedResult(state, this.connection.safe(error));
-      }
-    }
-    return undefined;
   }
 
   private channel(): Promise<ChannelState> {
@@ -144,8 +143,8 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     channel.on('error', (error: Error) => {
       state.error = this.connection.safe(error);
       this.logger.warn(`Publish channel closed by broker: ${state.error}`);
-      // A missing exchange may have been deleted: declare again on the next channel.
-      this.declaredExchanges.clear();
+      // An exchange may have been deleted since it was checked: check again.
+      this.exchanges.reset();
     });
     channel.on('drain', () => this.wakeWaiters(state));
     channel.on('close', () => {
@@ -157,10 +156,22 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     return state;
   }
 
-  private drained(state: ChannelState): Promise<void> {
+  /** Resolves true once the channel drains (or closes), false at the deadline. */
+  private drained(state: ChannelState, deadline: number): Promise<boolean> {
     return new Promise((resolve) => {
-      if (state.closed) return resolve();
-      state.waiters.add(resolve);
+      if (state.closed) return resolve(true);
+      const timer = setTimeout(
+        () => {
+          state.waiters.delete(wake);
+          resolve(false);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      state.waiters.add(wake);
     });
   }
 
@@ -179,6 +190,17 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
 
 function unsent(error: string): PublishResult {
   return { status: 'unsent', error };
+}
+
+function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('timed out opening a channel')),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Waits for all promises; true if `timeoutMs` passed first. */
