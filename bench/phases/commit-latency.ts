@@ -29,9 +29,10 @@ export async function measureCommitLatency(
   context: BenchContext,
   rate: number,
   durationMs: number,
+  relay: { batchSize?: number; concurrency?: number } = {},
 ): Promise<LatencyResult> {
   const schema = context.newSchema('latency');
-  const bench = await bootBenchApp(schema, { enabled: true });
+  const bench = await bootBenchApp(schema, { enabled: true, ...relay });
   const consumerConnection = await connect(AMQP_URL);
   try {
     await bench.app.get(RabbitMQConnection).waitUntilConnected();
