@@ -9,3 +9,4 @@ export * from './errors';
 export * from './retry/backoff.policy';
 export * from './sql/sql-identifier';
 export * from './metrics/bounded-label';
+export * from './concurrency/wake-signal';

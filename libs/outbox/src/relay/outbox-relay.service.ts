@@ -14,7 +14,7 @@ import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayMessageOutcome, RelayObserver } from './relay-batch-result.interface';
-import { WakeSignal } from './wake-signal';
+import { WakeSignal } from '@courier/core';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
 

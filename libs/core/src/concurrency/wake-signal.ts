@@ -1,5 +1,5 @@
 /**
- * Lets relay workers sleep until woken or until a timeout. A wake that arrives while
+ * Lets workers (relay, dispatcher) sleep until woken or until a timeout. A wake that arrives while
  * a worker is busy is not lost: the worker compares generations before sleeping.
  */
 export class WakeSignal {

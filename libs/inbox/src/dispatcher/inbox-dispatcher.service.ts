@@ -1,0 +1,194 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { WakeSignal } from '@courier/core';
+import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
+import type { ResolvedInboxOptions } from '../inbox-options.resolver';
+import { InboxRegistry } from '../inbox.registry';
+import { InboxStore, type ClaimedWork, type WorkOutcome } from '../inbox.store';
+import { InboxMetrics } from '../metrics/inbox.metrics';
+import { HandlerRunner, type RunResult } from './handler-runner';
+
+const MAX_ERROR_BACKOFF_MS = 30_000;
+
+/**
+ * Runs due (message, handler) pairs: claims them in batches with FOR UPDATE SKIP
+ * LOCKED under a lease and fencing token, runs up to `dispatcher.concurrency`
+ * handlers at once, and settles each batch in one statement. Wakes on receive
+ * (in-process and NOTIFY), else polls with jitter.
+ */
+@Injectable()
+export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('InboxDispatcher');
+  private readonly signal = new WakeSignal();
+  private readonly runner: HandlerRunner;
+  private readonly batches = new Set<Promise<void>>();
+  private loop?: Promise<void>;
+  private stopping = false;
+  private running = 0;
+
+  constructor(
+    @Inject(RESOLVED_INBOX_OPTIONS) private readonly options: ResolvedInboxOptions,
+    @Inject(INBOX_DATA_SOURCE) dataSource: DataSource,
+    private readonly store: InboxStore,
+    private readonly registry: InboxRegistry,
+    private readonly metrics: InboxMetrics,
+  ) {
+    this.runner = new HandlerRunner(store, dataSource, options.codec);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.dispatcher.enabled) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  isRunning(): boolean {
+    return this.loop !== undefined && !this.stopping;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, waits for running handlers (bounded), then hands back what it still holds. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.signal.notify();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.dispatcher.shutdownTimeoutMs);
+    });
+    await this.loop;
+    const outcome = await Promise.race([Promise.allSettled([...this.batches]), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn('Handlers still running at shutdown; releasing their claims');
+    await this.store.releaseOwner(this.options.dispatcher.processorId).catch((error: Error) => {
+      this.logger.warn(`Could not release claims (they expire on their own): ${error.message}`);
+    });
+    this.loop = undefined;
+  }
+
+  wake(): void {
+    this.signal.notifyOne();
+  }
+
+  private async run(): Promise<void> {
+    const { batchSize, concurrency, handlerLeaseMs } = { ...this.options.dispatcher, handlerLeaseMs: this.leaseMs() };
+    let errorStreak = 0;
+    while (!this.stopping) {
+      const seen = this.signal.current;
+      const capacity = Math.min(batchSize, concurrency - this.running);
+      if (capacity <= 0) {
+        await this.signal.sleep(seen, this.pollDelay()); // a finishing batch wakes us
+        continue;
+      }
+      let claimed: ClaimedWork[];
+      try {
+        claimed = await this.store.claim(capacity, this.options.dispatcher.processorId, handlerLeaseMs);
+        errorStreak = 0;
+      } catch (error) {
+        errorStreak++;
+        this.logger.error(`Claim failed (attempt ${errorStreak}): ${(error as Error).message}`);
+        // Not cut short by wakes: a database that is down must not be hammered per message.
+        await this.pause(Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)));
+        continue;
+      }
+      if (claimed.length > 0) this.startBatch(claimed);
+      if (claimed.length < capacity) await this.signal.sleep(seen, this.pollDelay());
+    }
+  }
+
+  private startBatch(claimed: ClaimedWork[]): void {
+    this.running += claimed.length;
+    const batch = this.runBatch(claimed)
+      .catch((error: Error) => this.logger.error(`Settling a batch failed (its claims will expire): ${error.message}`))
+      .finally(() => {
+        this.running -= claimed.length;
+        this.batches.delete(batch);
+        this.signal.notifyOne();
+      });
+    this.batches.add(batch);
+  }
+
+  private async runBatch(claimed: ClaimedWork[]): Promise<void> {
+    const results = await Promise.all(
+      claimed.map(async (work) => {
+        const handler = this.registry.get(work.eventType, work.handlerKey);
+        const timeoutMs = handler?.options.timeoutMs ?? this.options.handlerTimeoutMs;
+        return { work, handler, result: await this.runner.run(work, handler, timeoutMs) };
+      }),
+    );
+    const outcomes: WorkOutcome[] = [];
+    for (const { work, handler, result } of results) {
+      this.metrics.handled(work.handlerKey, result);
+      if (result.outcome === 'done' && result.committed) continue; // settled in its own transaction
+      outcomes.push({
+        messageId: work.messageId,
+        handlerKey: work.handlerKey,
+        outcome: result.outcome,
+        error: result.outcome === 'done' ? null : result.error,
+        delayMs: this.options.backoff.delayAfter(work.attempt),
+        maxAttempts: handler?.options.maxAttempts ?? this.options.maxAttempts,
+      });
+    }
+    const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
+    const retryDelays: number[] = [];
+    for (const row of settled) {
+      if (row.status === 'done') continue;
+      const { work, result } = results.find((r) => r.work.messageId === row.messageId && r.work.handlerKey === row.handlerKey)!;
+      const error = (result as Extract<RunResult, { error: string }>).error;
+      const info = { messageId: row.messageId, eventType: work.eventType, handlerKey: row.handlerKey, attempts: row.attempts, error };
+      if (row.status === 'failed') retryDelays.push(this.options.backoff.delayAfter(work.attempt));
+      await this.callback('onError', () => this.options.onError?.({ ...info, dead: row.status === 'dead' }));
+      if (row.status === 'dead') {
+        this.metrics.dead(row.handlerKey);
+        this.logger.error(`"${row.handlerKey}" is dead for message ${row.messageId} after ${row.attempts} attempts: ${error}`);
+        await this.callback('onDead', () => this.options.onDead?.(info));
+      }
+    }
+    if (retryDelays.length > 0) this.wakeAfter(Math.min(...retryDelays));
+  }
+
+  private async callback(name: string, call: () => unknown): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.logger.warn(`${name} callback threw: ${(error as Error).message}`);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const deadline = Date.now() + ms;
+      const tick = () => (this.stopping || Date.now() >= deadline ? resolve() : setTimeout(tick, Math.min(100, ms)));
+      tick();
+    });
+  }
+
+  private wakeAfter(ms: number): void {
+    if (this.stopping || ms >= this.options.dispatcher.pollIntervalMs) return;
+    setTimeout(() => this.wake(), ms + 5).unref();
+  }
+
+  /** A claim must outlive the slowest handler run it covers. */
+  private leaseMs(): number {
+    const longest = Math.max(this.options.handlerTimeoutMs, ...this.registry.all().map((h) => h.options.timeoutMs ?? 0));
+    return longest + this.options.dispatcher.leaseMarginMs;
+  }
+
+  private pollDelay(): number {
+    const { pollIntervalMs, pollJitter } = this.options.dispatcher;
+    return pollIntervalMs * (1 + pollJitter * Math.random());
+  }
+}

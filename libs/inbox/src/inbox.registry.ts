@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { InboxHandlerFn, InboxHandlerOptions } from './interfaces/inbox-handler.interface';
+
+export interface RegisteredHandler {
+  eventType: string;
+  handlerKey: string;
+  options: InboxHandlerOptions;
+  handle: InboxHandlerFn;
+  /** `ClassName.method`, for logs and errors. */
+  source: string;
+}
+
+/** Which handlers exist for which event types; filled by the explorer at bootstrap. */
+@Injectable()
+export class InboxRegistry {
+  private readonly byEventType = new Map<string, Map<string, RegisteredHandler>>();
+
+  /** Adds a handler; returns the one already registered under its key, if any (then nothing changes). */
+  register(handler: RegisteredHandler): RegisteredHandler | undefined {
+    let handlers = this.byEventType.get(handler.eventType);
+    if (!handlers) this.byEventType.set(handler.eventType, (handlers = new Map()));
+    const existing = handlers.get(handler.handlerKey);
+    if (existing) return existing;
+    handlers.set(handler.handlerKey, handler);
+    return undefined;
+  }
+
+  eventTypes(): string[] {
+    return [...this.byEventType.keys()];
+  }
+
+  handlerKeys(eventType: string): string[] {
+    return [...(this.byEventType.get(eventType)?.keys() ?? [])];
+  }
+
+  get(eventType: string, handlerKey: string): RegisteredHandler | undefined {
+    return this.byEventType.get(eventType)?.get(handlerKey);
+  }
+
+  /** Every (eventType, handlerKey), e.g. for metric labels. */
+  all(): RegisteredHandler[] {
+    return [...this.byEventType.values()].flatMap((handlers) => [...handlers.values()]);
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { InvalidMessageError, assertName } from '@courier/core';
+import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
+import type { ResolvedInboxOptions } from './inbox-options.resolver';
+import { InboxRegistry } from './inbox.registry';
+import { InboxStore, type DeadInboxHandler, type InboxStats, type StoredIncoming } from './inbox.store';
+import type { IncomingMessage } from './interfaces/inbox-message.interface';
+import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
+import { InboxMetrics } from './metrics/inbox.metrics';
+
+export interface ReceiveResult {
+  id: string;
+  /** True when this id was received before: nothing was stored, no handler will run again. */
+  duplicate: boolean;
+}
+
+/**
+ * Stores incoming messages exactly once per id, with one state row per registered
+ * handler, and gives operators the dead ones back.
+ */
+@Injectable()
+export class InboxService {
+  private readonly logger = new Logger('InboxService');
+  private readonly unhandledTypesLogged = new Set<string>();
+
+  constructor(
+    @Inject(RESOLVED_INBOX_OPTIONS) private readonly options: ResolvedInboxOptions,
+    private readonly store: InboxStore,
+    private readonly registry: InboxRegistry,
+    private readonly dispatcher: InboxDispatcher,
+    private readonly metrics: InboxMetrics,
+  ) {}
+
+  /**
+   * Stores a message unless its id was seen before (a unique insert, never a read
+   * first), in the caller's transaction when `manager` is given, else in its own.
+   * A message whose event type has no handler is stored, logged once and counted.
+   */
+  async receive(message: IncomingMessage, manager?: EntityManager): Promise<ReceiveResult> {
+    const [result] = await this.receiveMany([message], manager);
+    return result;
+  }
+
+  /** `receive` for a batch, in one statement. */
+  async receiveMany(messages: readonly IncomingMessage[], manager?: EntityManager): Promise<ReceiveResult[]> {
+    const rows = this.toRows(messages);
+    const client = manager?.queryRunner?.isTransactionActive ? await manager.queryRunner.connect() : null;
+    const inserted = await this.store.receive(client, rows, this.options.notifyChannel);
+    const seen = new Set<string>();
+    const results = messages.map(({ id }) => {
+      const duplicate = !inserted.has(id) || seen.has(id);
+      seen.add(id);
+      return { id, duplicate };
+    });
+    for (const row of rows) {
+      if (!inserted.has(row.id)) continue;
+      this.metrics.received(row.eventType);
+      if (row.handlerKeys.length === 0) this.noteUnhandled(row.eventType);
+    }
+    results.filter((r) => r.duplicate).forEach((r) => this.metrics.duplicate(messages.find((m) => m.id === r.id)!.eventType));
+    if (!client && inserted.size > 0) this.dispatcher.wake();
+    return results;
+  }
+
+  stats(): Promise<InboxStats> {
+    return this.store.stats();
+  }
+
+  /** Dead (message, handler) pairs, oldest first. */
+  listDead(filter: { eventType?: string; handlerKey?: string; limit?: number } = {}): Promise<DeadInboxHandler[]> {
+    return this.store.listDead(filter.eventType ?? null, filter.handlerKey ?? null, filter.limit ?? 100);
+  }
+
+  /** Runs one handler of one message again, from attempt 1; the message's other handlers are untouched. */
+  async replay(messageId: string, handlerKey: string): Promise<boolean> {
+    const replayed = await this.store.replay(messageId, handlerKey);
+    if (replayed) this.dispatcher.wake();
+    return replayed;
+  }
+
+  /** Deletes a message and all its handler states. */
+  purge(messageId: string): Promise<boolean> {
+    return this.store.purge(messageId);
+  }
+
+  private toRows(messages: readonly IncomingMessage[]): StoredIncoming[] {
+    const rows = new Map<string, StoredIncoming>();
+    for (const message of messages) {
+      if (typeof message.id !== 'string' || message.id.length === 0 || message.id.length > 255) {
+        throw new InvalidMessageError('id', `Inbox message id must be a non-empty string of at most 255 characters; got ${JSON.stringify(message.id)}.`);
+      }
+      assertName('destination', message.eventType);
+      if (rows.has(message.id)) continue; // the same id twice in one batch is a duplicate
+      let payload: string;
+      try {
+        payload = this.options.codec.encode(message.payload);
+      } catch (error) {
+        throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
+      }
+      rows.set(message.id, {
+        id: message.id,
+        eventType: message.eventType,
+        type: message.type ?? null,
+        payload,
+        headers: message.headers ?? {},
+        occurredAt: message.occurredAt ?? null,
+        handlerKeys: this.registry.handlerKeys(message.eventType),
+      });
+    }
+    return [...rows.values()];
+  }
+
+  private noteUnhandled(eventType: string): void {
+    this.metrics.unhandled(eventType);
+    if (this.unhandledTypesLogged.has(eventType)) return;
+    this.unhandledTypesLogged.add(eventType);
+    this.logger.warn(`Stored a "${eventType}" message but no @InboxHandler handles "${eventType}" (logged once per type).`);
+  }
+}

@@ -1,0 +1,102 @@
+import { quoteIdentifier } from '@courier/core';
+
+/** Every statement the inbox runs, built once per schema and prepared by name. */
+export class InboxSql {
+  readonly prefix: string;
+  readonly receive: string;
+  readonly claim: string;
+  readonly settle: string;
+  readonly markDone: string;
+  readonly releaseOwner: string;
+  readonly stats: string;
+  readonly listDead: string;
+  readonly replay: string;
+  readonly purge: string;
+  readonly sweep: string;
+
+  constructor(schema: string) {
+    const s = quoteIdentifier(schema, 'schema');
+    const messages = `${s}.inbox_messages`;
+    const states = `${s}.inbox_handler_states`;
+    this.prefix = `courier_${schema}_inbox`;
+
+    // Dedup is the unique insert itself, never a select first: two consumers receiving
+    // the same id at once both try, one inserts, the other waits for its commit and
+    // inserts nothing. State rows are only created with the message row.
+    this.receive = `WITH incoming AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])
+          AS u(id, event_type, message_type, payload, headers, occurred_at, handler_keys)
+      ),
+      inserted AS (
+        INSERT INTO ${messages} (id, event_type, message_type, payload, headers, occurred_at)
+        SELECT id, event_type, message_type, payload, headers, occurred_at FROM incoming
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+      ),
+      handler_rows AS (
+        INSERT INTO ${states} (message_id, handler_key)
+        SELECT i.id, k.key FROM inserted i JOIN incoming USING (id),
+          -- handler keys travel comma-joined (a key cannot contain a comma)
+          LATERAL unnest(string_to_array(incoming.handler_keys, ',')) AS k(key)
+        RETURNING 1
+      ),
+      wake AS (SELECT pg_notify($8, '') FROM inserted LIMIT 1)
+      SELECT id FROM inserted, (SELECT count(*) FROM handler_rows) h, (SELECT count(*) FROM wake) w`;
+
+    // Attempts count at claim: a handler that crashes its process still uses one up.
+    this.claim = `WITH token AS (SELECT nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq') AS value),
+      due AS (
+        SELECT message_id, handler_key FROM ${states}
+        WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now()
+        ORDER BY available_at LIMIT $1 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${states} st SET status = 'progress', attempts = st.attempts + 1, lease_owner = $2,
+        lease_token = token.value, available_at = now() + $3 * interval '1 millisecond', updated_at = now()
+      FROM due, token, ${messages} m
+      WHERE st.message_id = due.message_id AND st.handler_key = due.handler_key AND m.id = st.message_id
+      RETURNING st.message_id, st.handler_key, st.attempts, token.value AS lease_token, m.event_type,
+        m.message_type, m.payload, m.headers, m.occurred_at, m.received_at`;
+
+    // One statement settles a batch: done, failed (retry later) or dead, each row only
+    // if its claim is still current. A failed row drops its token, so a late result of
+    // a timed-out attempt can no longer mark it done.
+    this.settle = `UPDATE ${states} st SET
+        status = CASE WHEN r.outcome = 'done' THEN 'done'
+                      WHEN r.outcome = 'dead' OR st.attempts >= r.max_attempts THEN 'dead'
+                      ELSE 'failed' END,
+        available_at = CASE WHEN r.outcome = 'failed' THEN now() + r.delay_ms * interval '1 millisecond' ELSE st.available_at END,
+        last_error = r.error, lease_owner = NULL, lease_token = NULL, updated_at = now()
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])
+        AS r(message_id, handler_key, outcome, error, delay_ms, max_attempts)
+      WHERE st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $7
+      RETURNING st.message_id, st.handler_key, st.status, st.attempts`;
+
+    this.markDone = `UPDATE ${states} SET status = 'done', last_error = NULL, lease_owner = NULL,
+        lease_token = NULL, updated_at = now()
+      WHERE message_id = $1 AND handler_key = $2 AND lease_token = $3`;
+    this.releaseOwner = `UPDATE ${states} SET status = 'pending', lease_owner = NULL, lease_token = NULL,
+        attempts = greatest(attempts - 1, 0), available_at = now()
+      WHERE lease_owner = $1 AND status = 'progress'`;
+    this.stats = `SELECT
+        count(*) FILTER (WHERE status IN ('pending', 'failed', 'progress') AND available_at <= now())::int AS due,
+        count(*) FILTER (WHERE status IN ('pending', 'failed', 'progress'))::int AS open,
+        count(*) FILTER (WHERE status = 'dead')::int AS dead,
+        coalesce(extract(epoch FROM now() - min(available_at) FILTER (
+          WHERE status IN ('pending', 'failed', 'progress') AND available_at <= now())) * 1000, 0)::float8 AS oldest_due_ms
+      FROM ${states}`;
+    this.listDead = `SELECT st.message_id, st.handler_key, st.attempts, st.last_error, st.updated_at, m.event_type
+      FROM ${states} st JOIN ${messages} m ON m.id = st.message_id
+      WHERE st.status = 'dead' AND ($1::text IS NULL OR m.event_type = $1) AND ($2::text IS NULL OR st.handler_key = $2)
+      ORDER BY st.updated_at LIMIT $3`;
+    this.replay = `UPDATE ${states} SET status = 'pending', attempts = 0, last_error = NULL, available_at = now(),
+        lease_owner = NULL, lease_token = NULL, updated_at = now()
+      WHERE message_id = $1 AND handler_key = $2 AND status IN ('dead', 'failed')`;
+    this.purge = `DELETE FROM ${messages} WHERE id = $1`;
+    // Batched so one sweep never holds a long lock; dead or unfinished handlers keep a message.
+    this.sweep = `DELETE FROM ${messages} WHERE id IN (
+        SELECT m.id FROM ${messages} m
+        WHERE m.received_at < now() - $1 * interval '1 millisecond'
+          AND NOT EXISTS (SELECT 1 FROM ${states} st WHERE st.message_id = m.id AND st.status <> 'done')
+        LIMIT $2)`;
+  }
+}

@@ -1,0 +1,156 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { InboxSql } from './inbox.sql';
+
+export interface StoredIncoming {
+  id: string;
+  eventType: string;
+  type: string | null;
+  payload: string;
+  headers: Record<string, string>;
+  occurredAt: Date | null;
+  handlerKeys: string[];
+}
+
+export interface ClaimedWork {
+  messageId: string;
+  handlerKey: string;
+  attempt: number;
+  leaseToken: string;
+  eventType: string;
+  type: string | null;
+  payload: string;
+  headers: Record<string, string>;
+  occurredAt: Date | null;
+  receivedAt: Date;
+}
+
+export interface WorkOutcome {
+  messageId: string;
+  handlerKey: string;
+  outcome: 'done' | 'failed' | 'dead';
+  error: string | null;
+  delayMs: number;
+  maxAttempts: number;
+}
+
+export interface SettledRow {
+  messageId: string;
+  handlerKey: string;
+  status: 'done' | 'failed' | 'dead';
+  attempts: number;
+}
+
+export interface InboxStats {
+  due: number;
+  open: number;
+  dead: number;
+  oldestDueAgeMs: number;
+}
+
+export interface DeadInboxHandler {
+  messageId: string;
+  eventType: string;
+  handlerKey: string;
+  attempts: number;
+  lastError: string | null;
+  deadAt: Date;
+}
+
+type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+/** All SQL of the inbox, as named prepared statements, set-based per batch. */
+export class InboxStore {
+  constructor(
+    private readonly pool: Pool,
+    readonly sql: InboxSql,
+  ) {}
+
+  /** Stores new messages with their handler rows; returns the ids that were new (the rest were duplicates). */
+  async receive(db: Queryable | null, messages: readonly StoredIncoming[], notifyChannel: string): Promise<Set<string>> {
+    const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
+      messages.map((m) => m.id),
+      messages.map((m) => m.eventType),
+      messages.map((m) => m.type),
+      messages.map((m) => m.payload),
+      messages.map((m) => JSON.stringify(m.headers)),
+      messages.map((m) => m.occurredAt?.toISOString() ?? null),
+      messages.map((m) => m.handlerKeys.join(',')),
+      notifyChannel,
+    ]);
+    return new Set(rows.map((r) => r.id as string));
+  }
+
+  async claim(limit: number, owner: string, leaseMs: number): Promise<ClaimedWork[]> {
+    const { rows } = await this.run(this.pool, 'claim', this.sql.claim, [limit, owner, leaseMs]);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      handlerKey: r.handler_key,
+      attempt: r.attempts,
+      leaseToken: String(r.lease_token),
+      eventType: r.event_type,
+      type: r.message_type,
+      payload: r.payload,
+      headers: r.headers ?? {},
+      occurredAt: r.occurred_at,
+      receivedAt: r.received_at,
+    }));
+  }
+
+  /** Settles outcomes of one claim; rows whose claim is no longer current are left alone. */
+  async settle(outcomes: readonly WorkOutcome[], leaseToken: string): Promise<SettledRow[]> {
+    if (outcomes.length === 0) return [];
+    const { rows } = await this.run(this.pool, 'settle', this.sql.settle, [
+      outcomes.map((o) => o.messageId),
+      outcomes.map((o) => o.handlerKey),
+      outcomes.map((o) => o.outcome),
+      outcomes.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
+      outcomes.map((o) => Math.round(o.delayMs)),
+      outcomes.map((o) => o.maxAttempts),
+      leaseToken,
+    ]);
+    return rows.map((r) => ({ messageId: r.message_id, handlerKey: r.handler_key, status: r.status, attempts: r.attempts }));
+  }
+
+  /** Marks one handler done inside the caller's transaction; false if its claim was lost. */
+  async markDone(db: Queryable, messageId: string, handlerKey: string, leaseToken: string): Promise<boolean> {
+    const result = await this.run(db, 'mark_done', this.sql.markDone, [messageId, handlerKey, leaseToken]);
+    return result.rowCount === 1;
+  }
+
+  async releaseOwner(owner: string): Promise<number> {
+    return (await this.run(this.pool, 'release_owner', this.sql.releaseOwner, [owner])).rowCount ?? 0;
+  }
+
+  async stats(): Promise<InboxStats> {
+    const { rows } = await this.run(this.pool, 'stats', this.sql.stats, []);
+    return { due: rows[0].due, open: rows[0].open, dead: rows[0].dead, oldestDueAgeMs: Number(rows[0].oldest_due_ms) };
+  }
+
+  async listDead(eventType: string | null, handlerKey: string | null, limit: number): Promise<DeadInboxHandler[]> {
+    const { rows } = await this.run(this.pool, 'list_dead', this.sql.listDead, [eventType, handlerKey, limit]);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      eventType: r.event_type,
+      handlerKey: r.handler_key,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      deadAt: r.updated_at,
+    }));
+  }
+
+  async replay(messageId: string, handlerKey: string): Promise<boolean> {
+    return (await this.run(this.pool, 'replay', this.sql.replay, [messageId, handlerKey])).rowCount === 1;
+  }
+
+  async purge(messageId: string): Promise<boolean> {
+    return (await this.run(this.pool, 'purge', this.sql.purge, [messageId])).rowCount === 1;
+  }
+
+  async sweep(windowMs: number, limit: number): Promise<number> {
+    return (await this.run(this.pool, 'sweep', this.sql.sweep, [windowMs, limit])).rowCount ?? 0;
+  }
+
+  private run(db: Queryable, name: string, text: string, values: unknown[]) {
+    return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
+  }
+}

@@ -1,0 +1,18 @@
+export * from './decorators/inbox-handler.decorator';
+export { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
+export * from './errors';
+export * from './health/inbox.health';
+export { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
+export { InboxModule } from './inbox.module';
+export { INBOX_ASYNC_OPTIONS_TYPE, INBOX_OPTIONS_TYPE } from './inbox.module-definition';
+export type { ResolvedInboxOptions } from './inbox-options.resolver';
+export { InboxRegistry, type RegisteredHandler } from './inbox.registry';
+export { InboxService, type ReceiveResult } from './inbox.service';
+export type { DeadInboxHandler, InboxStats } from './inbox.store';
+export * from './interfaces/inbox-handler.interface';
+export * from './interfaces/inbox-message.interface';
+export * from './interfaces/inbox-options.interface';
+export { InboxMetricNames } from './metrics/inbox.metrics';
+export { inboxMigrations } from './migrations/create-inbox.migration';
+export { inboxSchemaSql } from './migrations/inbox-schema.sql';
+export { InboxRetention } from './retention/inbox-retention.service';

@@ -1,0 +1,34 @@
+import type { EntityManager } from 'typeorm';
+import type { InboxMessage } from './inbox-message.interface';
+
+/**
+ * What a handler gets besides the message.
+ *
+ * Contract: return → the handler is `done` for this message, never run again for it;
+ * throw → `failed`, retried with backoff until `maxAttempts`, then `dead`;
+ * throw `InboxNonRetryableError` → `dead` at once.
+ */
+export interface InboxHandlerContext {
+  eventType: string;
+  handlerKey: string;
+  /** 1 for the first run; a retry is the same message, not a duplicate. */
+  attempt: number;
+  /** Aborted when the handler exceeds its timeout: stop work and let the attempt fail. */
+  signal: AbortSignal;
+  /**
+   * With `transactional: true`: the transaction that also marks the handler done, so
+   * database effects made through it commit exactly when the done-mark does.
+   */
+  manager?: EntityManager;
+}
+
+export type InboxHandlerFn = (message: InboxMessage, context: InboxHandlerContext) => unknown;
+
+export interface InboxHandlerOptions {
+  /** Run the handler in a transaction that also marks it done (see `InboxHandlerContext.manager`). @default false */
+  transactional?: boolean;
+  /** Overrides the module's `handlerTimeoutMs` for this handler. */
+  timeoutMs?: number;
+  /** Overrides the module's `maxAttempts` for this handler. */
+  maxAttempts?: number;
+}

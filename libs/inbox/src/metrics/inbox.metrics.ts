@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
+import { BoundedLabel } from '@courier/core';
+import type { RunResult } from '../dispatcher/handler-runner';
+import { InboxStore, type InboxStats } from '../inbox.store';
+
+export const InboxMetricNames = {
+  received: 'courier_inbox_received_total',
+  duplicates: 'courier_inbox_duplicates_total',
+  unhandled: 'courier_inbox_unhandled_total',
+  handled: 'courier_inbox_handled_total',
+  handlerDuration: 'courier_inbox_handler_duration_seconds',
+  deadTotal: 'courier_inbox_dead_total',
+  backlog: 'courier_inbox_backlog',
+  dead: 'courier_inbox_dead_handlers',
+} as const;
+
+const STATS_TTL_MS = 1_000;
+let cachedStats: { at: number; value: Promise<InboxStats> } | undefined;
+function statsOf(store: InboxStore): Promise<InboxStats> {
+  if (!cachedStats || Date.now() - cachedStats.at > STATS_TTL_MS) {
+    cachedStats = { at: Date.now(), value: store.stats() };
+    cachedStats.value.catch(() => (cachedStats = undefined));
+  }
+  return cachedStats.value;
+}
+
+export const inboxMetricProviders = [
+  makeCounterProvider({ name: InboxMetricNames.received, help: 'New messages stored', labelNames: ['event_type'] }),
+  makeCounterProvider({ name: InboxMetricNames.duplicates, help: 'Deliveries of an id already stored', labelNames: ['event_type'] }),
+  makeCounterProvider({ name: InboxMetricNames.unhandled, help: 'Stored messages no handler listens to', labelNames: ['event_type'] }),
+  makeCounterProvider({
+    name: InboxMetricNames.handled,
+    help: 'Handler runs by outcome (done, failed, dead) and reason',
+    labelNames: ['handler_key', 'outcome', 'reason'],
+  }),
+  makeHistogramProvider({
+    name: InboxMetricNames.handlerDuration,
+    help: 'Handler run time',
+    labelNames: ['handler_key'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+  }),
+  makeCounterProvider({ name: InboxMetricNames.deadTotal, help: 'Handlers that became dead for a message', labelNames: ['handler_key'] }),
+  makeGaugeProvider({
+    name: InboxMetricNames.backlog,
+    help: 'Handler runs due now',
+    inject: [InboxStore],
+    async collect(store: InboxStore) {
+      this.set((await statsOf(store)).due);
+    },
+  }),
+  makeGaugeProvider({
+    name: InboxMetricNames.dead,
+    help: 'Dead (message, handler) pairs kept for replay',
+    inject: [InboxStore],
+    async collect(store: InboxStore) {
+      this.set((await statsOf(store)).dead);
+    },
+  }),
+];
+
+/** Records inbox activity; labels are event types and handler keys (bounded). */
+@Injectable()
+export class InboxMetrics {
+  private readonly eventTypes = new BoundedLabel();
+  private readonly handlerKeys = new BoundedLabel();
+
+  constructor(
+    @InjectMetric(InboxMetricNames.received) private readonly receivedTotal: Counter<string>,
+    @InjectMetric(InboxMetricNames.duplicates) private readonly duplicatesTotal: Counter<string>,
+    @InjectMetric(InboxMetricNames.unhandled) private readonly unhandledTotal: Counter<string>,
+    @InjectMetric(InboxMetricNames.handled) private readonly handledTotal: Counter<string>,
+    @InjectMetric(InboxMetricNames.handlerDuration) private readonly duration: Histogram<string>,
+    @InjectMetric(InboxMetricNames.deadTotal) private readonly deadTotal: Counter<string>,
+  ) {}
+
+  received(eventType: string): void {
+    this.receivedTotal.inc({ event_type: this.eventTypes.of(eventType) });
+  }
+
+  duplicate(eventType: string): void {
+    this.duplicatesTotal.inc({ event_type: this.eventTypes.of(eventType) });
+  }
+
+  unhandled(eventType: string): void {
+    this.unhandledTotal.inc({ event_type: this.eventTypes.of(eventType) });
+  }
+
+  handled(handlerKey: string, result: RunResult): void {
+    const key = this.handlerKeys.of(handlerKey);
+    const reason = result.outcome === 'done' ? 'ok' : result.reason;
+    this.handledTotal.inc({ handler_key: key, outcome: result.outcome, reason });
+    this.duration.observe({ handler_key: key }, result.durationMs / 1000);
+  }
+
+  dead(handlerKey: string): void {
+    this.deadTotal.inc({ handler_key: this.handlerKeys.of(handlerKey) });
+  }
+}

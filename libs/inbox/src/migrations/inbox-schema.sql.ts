@@ -1,0 +1,51 @@
+import { quoteIdentifier } from '@courier/core';
+
+/**
+ * The inbox DDL, idempotent. One row per received message (its id is the dedup key)
+ * and one state row per (message, handler) with the seed's statuses:
+ * pending → progress → done | failed (retried) | dead.
+ */
+export function inboxSchemaSql(schemaName: string): string[] {
+  const schema = quoteIdentifier(schemaName, 'schema');
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `CREATE SEQUENCE IF NOT EXISTS ${schema}.inbox_lease_token_seq`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.inbox_messages (
+      id           text        PRIMARY KEY,
+      event_type   text        NOT NULL,
+      message_type text,
+      payload      text        NOT NULL,
+      headers      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+      occurred_at  timestamptz,
+      received_at  timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.inbox_handler_states (
+      message_id   text        NOT NULL REFERENCES ${schema}.inbox_messages (id) ON DELETE CASCADE,
+      handler_key  text        NOT NULL,
+      status       text        NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'progress', 'failed', 'done', 'dead')),
+      attempts     integer     NOT NULL DEFAULT 0,
+      available_at timestamptz NOT NULL DEFAULT now(),
+      lease_owner  text,
+      lease_token  bigint,
+      last_error   text,
+      updated_at   timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (message_id, handler_key)
+    ) WITH (fillfactor = 80)`,
+    // The dispatcher's claim: due work only; done and dead rows never enter this index.
+    `CREATE INDEX IF NOT EXISTS inbox_handler_states_due ON ${schema}.inbox_handler_states (available_at)
+      WHERE status IN ('pending', 'progress', 'failed')`,
+    `CREATE INDEX IF NOT EXISTS inbox_handler_states_dead ON ${schema}.inbox_handler_states (handler_key)
+      WHERE status = 'dead'`,
+    `CREATE INDEX IF NOT EXISTS inbox_messages_received ON ${schema}.inbox_messages (received_at)`,
+  ];
+}
+
+export function inboxDropSql(schemaName: string): string[] {
+  const schema = quoteIdentifier(schemaName, 'schema');
+  return [
+    `DROP TABLE IF EXISTS ${schema}.inbox_handler_states`,
+    `DROP TABLE IF EXISTS ${schema}.inbox_messages`,
+    `DROP SEQUENCE IF EXISTS ${schema}.inbox_lease_token_seq`,
+  ];
+}
