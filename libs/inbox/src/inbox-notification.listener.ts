@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Notification, Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
@@ -35,7 +41,10 @@ export class InboxNotificationListener implements OnApplicationBootstrap, Before
     let client: PoolClient | undefined;
     try {
       client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
-      client.on('notification', (n: Notification) => n.channel === this.options.notifyChannel && this.dispatcher.wake());
+      client.on(
+        'notification',
+        (n: Notification) => n.channel === this.options.notifyChannel && this.dispatcher.wake(),
+      );
       client.on('error', (error: Error) => this.reconnect(error));
       // The channel derives from the validated schema name.
       await client.query(`LISTEN "${this.options.notifyChannel}"`);

@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { assertSqlIdentifier, BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, InvalidOptionError, JsonCodec } from '@courier/core';
+import {
+  assertSqlIdentifier,
+  BackoffPolicy,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  InvalidOptionError,
+  JsonCodec,
+} from '@courier/core';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
 
@@ -38,7 +44,10 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
   const dispatcher = options.dispatcher ?? {};
   const duplicateHandlers = options.duplicateHandlers ?? 'error';
   if (duplicateHandlers !== 'error' && duplicateHandlers !== 'first-wins') {
-    throw new InvalidOptionError('duplicateHandlers', `Option "duplicateHandlers" must be "error" or "first-wins"; got ${JSON.stringify(duplicateHandlers)}.`);
+    throw new InvalidOptionError(
+      'duplicateHandlers',
+      `Option "duplicateHandlers" must be "error" or "first-wins"; got ${JSON.stringify(duplicateHandlers)}.`,
+    );
   }
   const resolved: ResolvedInboxOptions = {
     schema,
@@ -48,7 +57,9 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
     maxAttempts: int('maxAttempts', options.maxAttempts ?? 5, 1, 1_000),
     backoff: new BackoffPolicy(options.backoff),
     duplicateHandlers,
-    codec: new JsonCodec(int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024)),
+    codec: new JsonCodec(
+      int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024),
+    ),
     notifyChannel: `${schema}_inbox`.slice(0, 63),
     dispatcher: {
       enabled: dispatcher.enabled ?? true,
@@ -57,19 +68,33 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
       pollIntervalMs: int('dispatcher.pollIntervalMs', dispatcher.pollIntervalMs ?? 5_000, 10, 3_600_000),
       pollJitter: fraction('dispatcher.pollJitter', dispatcher.pollJitter ?? 0.2),
       leaseMarginMs: int('dispatcher.leaseMarginMs', dispatcher.leaseMarginMs ?? 5_000, 0, 3_600_000),
-      processorId: text('dispatcher.processorId', dispatcher.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`),
-      shutdownTimeoutMs: int('dispatcher.shutdownTimeoutMs', dispatcher.shutdownTimeoutMs ?? 10_000, 0, 600_000),
+      processorId: text(
+        'dispatcher.processorId',
+        dispatcher.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      ),
+      shutdownTimeoutMs: int(
+        'dispatcher.shutdownTimeoutMs',
+        dispatcher.shutdownTimeoutMs ?? 10_000,
+        0,
+        600_000,
+      ),
     },
     retention: {
       windowMs: positive('retention.windowDays', options.retention?.windowDays ?? 7) * DAY_MS,
-      eraseIntervalMs: int('retention.eraseIntervalMs', options.retention?.eraseIntervalMs ?? 3_600_000, 0, 7 * DAY_MS),
+      eraseIntervalMs: int(
+        'retention.eraseIntervalMs',
+        options.retention?.eraseIntervalMs ?? 3_600_000,
+        0,
+        7 * DAY_MS,
+      ),
     },
     onDead: options.onDead,
     onError: options.onError,
   };
   // A message must not be erased while one of its handlers may still be retried.
   const retryHorizonMs =
-    resolved.backoff.horizonMs(resolved.maxAttempts) + resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMarginMs);
+    resolved.backoff.horizonMs(resolved.maxAttempts) +
+    resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMarginMs);
   if (resolved.retention.windowMs <= retryHorizonMs) {
     throw new InboxConfigurationError(
       `Option "retention.windowDays" (${resolved.retention.windowMs / DAY_MS} days) must exceed the retry horizon ` +
@@ -82,7 +107,10 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
 
 function int(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(name, `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`);
+    throw new InvalidOptionError(
+      name,
+      `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`,
+    );
   }
   return value;
 }
@@ -103,7 +131,10 @@ function fraction(name: string, value: number): number {
 
 function text(name: string, value: string): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
-    throw new InvalidOptionError(name, `Option "${name}" must be a non-empty string of at most 255 characters.`);
+    throw new InvalidOptionError(
+      name,
+      `Option "${name}" must be a non-empty string of at most 255 characters.`,
+    );
   }
   return value;
 }

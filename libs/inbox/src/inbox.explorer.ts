@@ -28,11 +28,17 @@ export class InboxExplorer implements OnModuleInit {
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const metadata = this.discovery.getMetadataByDecorator(InboxHandlerMetadataDecorator, wrapper, method);
+        const metadata = this.discovery.getMetadataByDecorator(
+          InboxHandlerMetadataDecorator,
+          wrapper,
+          method,
+        );
         if (!metadata) continue;
         const source = `${instance.constructor.name}.${method}`;
         if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${source} is on a request-scoped provider and is ignored: inbox handlers need a singleton.`);
+          this.logger.warn(
+            `${source} is on a request-scoped provider and is ignored: inbox handlers need a singleton.`,
+          );
           continue;
         }
         const handle = (instance as Record<string, InboxHandlerFn>)[method].bind(instance);
@@ -58,7 +64,9 @@ export class InboxExplorer implements OnModuleInit {
     if (!existing) return;
     const message = `${source} and ${existing.source} both handle "${eventType}" as "${handlerKey}"`;
     if (this.options.duplicateHandlers === 'error') {
-      throw new InboxConfigurationError(`${message}: give one another key, or set duplicateHandlers: 'first-wins'.`);
+      throw new InboxConfigurationError(
+        `${message}: give one another key, or set duplicateHandlers: 'first-wins'.`,
+      );
     }
     this.logger.warn(`${message}; ${existing.source} wins (duplicateHandlers: 'first-wins').`);
   }

@@ -13,6 +13,9 @@ export const {
   .setExtras<{ isGlobal: boolean; dataSource?: string }>({ isGlobal: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), { provide: INBOX_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) }],
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: INBOX_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
+    ],
   }))
   .build();

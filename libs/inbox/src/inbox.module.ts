@@ -30,11 +30,18 @@ import { InboxRetention } from './retention/inbox-retention.service';
 @Module({
   imports: [DiscoveryModule, TerminusModule],
   providers: [
-    { provide: RESOLVED_INBOX_OPTIONS, useFactory: (o: InboxModuleOptions) => resolveInboxOptions(o), inject: [INBOX_MODULE_OPTIONS] },
+    {
+      provide: RESOLVED_INBOX_OPTIONS,
+      useFactory: (o: InboxModuleOptions) => resolveInboxOptions(o),
+      inject: [INBOX_MODULE_OPTIONS],
+    },
     {
       provide: InboxStore,
       useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) =>
-        new InboxStore((dataSource.driver as unknown as { master: Pool }).master, new InboxSql(options.schema)),
+        new InboxStore(
+          (dataSource.driver as unknown as { master: Pool }).master,
+          new InboxSql(options.schema),
+        ),
       inject: [RESOLVED_INBOX_OPTIONS, INBOX_DATA_SOURCE],
     },
     ...inboxMetricProviders,
@@ -48,7 +55,14 @@ import { InboxRetention } from './retention/inbox-retention.service';
     InboxService,
     InboxHealthIndicator,
   ],
-  exports: [InboxService, InboxRegistry, InboxDispatcher, InboxRetention, InboxHealthIndicator, RESOLVED_INBOX_OPTIONS],
+  exports: [
+    InboxService,
+    InboxRegistry,
+    InboxDispatcher,
+    InboxRetention,
+    InboxHealthIndicator,
+    RESOLVED_INBOX_OPTIONS,
+  ],
 })
 export class InboxModule extends ConfigurableInboxModule {
   /** Validates the options at once, so a bad one fails before any connection is opened. */

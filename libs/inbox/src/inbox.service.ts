@@ -58,7 +58,9 @@ export class InboxService {
       this.metrics.received(row.eventType);
       if (row.handlerKeys.length === 0) this.noteUnhandled(row.eventType);
     }
-    results.filter((r) => r.duplicate).forEach((r) => this.metrics.duplicate(messages.find((m) => m.id === r.id)!.eventType));
+    results
+      .filter((r) => r.duplicate)
+      .forEach((r) => this.metrics.duplicate(messages.find((m) => m.id === r.id)!.eventType));
     if (!client && inserted.size > 0) this.dispatcher.wake();
     return results;
   }
@@ -68,7 +70,9 @@ export class InboxService {
   }
 
   /** Dead (message, handler) pairs, oldest first. */
-  listDead(filter: { eventType?: string; handlerKey?: string; limit?: number } = {}): Promise<DeadInboxHandler[]> {
+  listDead(
+    filter: { eventType?: string; handlerKey?: string; limit?: number } = {},
+  ): Promise<DeadInboxHandler[]> {
     return this.store.listDead(filter.eventType ?? null, filter.handlerKey ?? null, filter.limit ?? 100);
   }
 
@@ -88,7 +92,10 @@ export class InboxService {
     const rows = new Map<string, StoredIncoming>();
     for (const message of messages) {
       if (typeof message.id !== 'string' || message.id.length === 0 || message.id.length > 255) {
-        throw new InvalidMessageError('id', `Inbox message id must be a non-empty string of at most 255 characters; got ${JSON.stringify(message.id)}.`);
+        throw new InvalidMessageError(
+          'id',
+          `Inbox message id must be a non-empty string of at most 255 characters; got ${JSON.stringify(message.id)}.`,
+        );
       }
       assertName('destination', message.eventType);
       if (rows.has(message.id)) continue; // the same id twice in one batch is a duplicate
@@ -115,6 +122,8 @@ export class InboxService {
     this.metrics.unhandled(eventType);
     if (this.unhandledTypesLogged.has(eventType)) return;
     this.unhandledTypesLogged.add(eventType);
-    this.logger.warn(`Stored a "${eventType}" message but no @InboxHandler handles "${eventType}" (logged once per type).`);
+    this.logger.warn(
+      `Stored a "${eventType}" message but no @InboxHandler handles "${eventType}" (logged once per type).`,
+    );
   }
 }

@@ -66,7 +66,11 @@ export class InboxStore {
   ) {}
 
   /** Stores new messages with their handler rows; returns the ids that were new (the rest were duplicates). */
-  async receive(db: Queryable | null, messages: readonly StoredIncoming[], notifyChannel: string): Promise<Set<string>> {
+  async receive(
+    db: Queryable | null,
+    messages: readonly StoredIncoming[],
+    notifyChannel: string,
+  ): Promise<Set<string>> {
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
       messages.map((m) => m.id),
       messages.map((m) => m.eventType),
@@ -108,7 +112,12 @@ export class InboxStore {
       outcomes.map((o) => o.maxAttempts),
       leaseToken,
     ]);
-    return rows.map((r) => ({ messageId: r.message_id, handlerKey: r.handler_key, status: r.status, attempts: r.attempts }));
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      handlerKey: r.handler_key,
+      status: r.status,
+      attempts: r.attempts,
+    }));
   }
 
   /** Marks one handler done inside the caller's transaction; false if its claim was lost. */
@@ -123,11 +132,24 @@ export class InboxStore {
 
   async stats(): Promise<InboxStats> {
     const { rows } = await this.run(this.pool, 'stats', this.sql.stats, []);
-    return { due: rows[0].due, open: rows[0].open, dead: rows[0].dead, oldestDueAgeMs: Number(rows[0].oldest_due_ms) };
+    return {
+      due: rows[0].due,
+      open: rows[0].open,
+      dead: rows[0].dead,
+      oldestDueAgeMs: Number(rows[0].oldest_due_ms),
+    };
   }
 
-  async listDead(eventType: string | null, handlerKey: string | null, limit: number): Promise<DeadInboxHandler[]> {
-    const { rows } = await this.run(this.pool, 'list_dead', this.sql.listDead, [eventType, handlerKey, limit]);
+  async listDead(
+    eventType: string | null,
+    handlerKey: string | null,
+    limit: number,
+  ): Promise<DeadInboxHandler[]> {
+    const { rows } = await this.run(this.pool, 'list_dead', this.sql.listDead, [
+      eventType,
+      handlerKey,
+      limit,
+    ]);
     return rows.map((r) => ({
       messageId: r.message_id,
       eventType: r.event_type,

@@ -1,7 +1,8 @@
 export { redactUri } from './connection/redact-uri';
 export { RabbitMQConnection } from './connection/rabbitmq.connection';
 export { RabbitMQHealthIndicator } from './health/rabbitmq.health';
-export type { CourierRabbitMQOptions } from './interfaces';
+export { DEAD_LETTER_REASON_HEADER, RabbitMQInboxBridge } from './inbox/rabbitmq-inbox.bridge';
+export type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';
 export { toAmqpPublish } from './publisher/amqp-message.mapper';
 export { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
 export { CourierRabbitMQModule } from './rabbitmq.module';

@@ -9,4 +9,21 @@ export interface CourierRabbitMQOptions {
   confirmTimeoutMs?: number;
   /** Reconnect backoff after the connection drops. @default { initialDelayMs: 100, maxDelayMs: 10000 } */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** How the inbox is fed when `InboxModule` is imported too. */
+  inbox?: RabbitMQInboxOptions;
+}
+
+export interface RabbitMQInboxOptions {
+  /** Consume for the inbox's event types. @default true */
+  enabled?: boolean;
+  /** Unacknowledged deliveries per consumer (explicit; RabbitMQ's default is unlimited). @default 200 */
+  prefetch?: number;
+  /** `quorum` replicates; its delivery limit dead-letters instead of dropping. @default 'classic' */
+  queueType?: 'classic' | 'quorum';
+  /** Redeliveries a quorum queue allows before dead-lettering. @default 20 */
+  deliveryLimit?: number;
+  /** Queue name for an event type. @default `${serviceName}.${eventType}` */
+  queueName?: (serviceName: string, eventType: string) => string;
+  /** Wait before requeueing deliveries that could not be stored (database down). @default 1000, doubling to 30000 */
+  storeRetryDelayMs?: number;
 }

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@courier/core';
-import type { CourierRabbitMQOptions } from './interfaces';
+import type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';
 
 export interface ResolvedRabbitMQOptions {
   uri: string;
@@ -7,6 +7,7 @@ export interface ResolvedRabbitMQOptions {
   declareExchanges: boolean;
   confirmTimeoutMs: number;
   reconnect: { initialDelayMs: number; maxDelayMs: number };
+  inbox: Required<RabbitMQInboxOptions>;
 }
 
 export const RESOLVED_RABBITMQ_OPTIONS = Symbol.for('courier:rabbitmq-resolved-options');
@@ -43,5 +44,38 @@ export function resolveRabbitMQOptions(options: CourierRabbitMQOptions): Resolve
     declareExchanges: options.declareExchanges ?? true,
     confirmTimeoutMs,
     reconnect: { initialDelayMs, maxDelayMs },
+    inbox: resolveInbox(options.inbox ?? {}),
+  };
+}
+
+function resolveInbox(inbox: RabbitMQInboxOptions): Required<RabbitMQInboxOptions> {
+  const prefetch = inbox.prefetch ?? 200;
+  if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
+    throw new InvalidOptionError(
+      'inbox.prefetch',
+      `Option "inbox.prefetch" must be an integer from 1 to 65535; got ${prefetch}.`,
+    );
+  }
+  const queueType = inbox.queueType ?? 'classic';
+  if (queueType !== 'classic' && queueType !== 'quorum') {
+    throw new InvalidOptionError(
+      'inbox.queueType',
+      `Option "inbox.queueType" must be "classic" or "quorum"; got ${JSON.stringify(queueType)}.`,
+    );
+  }
+  const deliveryLimit = inbox.deliveryLimit ?? 20;
+  if (!Number.isInteger(deliveryLimit) || deliveryLimit < 1) {
+    throw new InvalidOptionError(
+      'inbox.deliveryLimit',
+      `Option "inbox.deliveryLimit" must be an integer >= 1; got ${deliveryLimit}.`,
+    );
+  }
+  return {
+    enabled: inbox.enabled ?? true,
+    prefetch,
+    queueType,
+    deliveryLimit,
+    queueName: inbox.queueName ?? ((service, eventType) => `${service}.${eventType}`),
+    storeRetryDelayMs: inbox.storeRetryDelayMs ?? 1_000,
   };
 }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { OUTBOX_PUBLISHER } from '@courier/outbox';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
+import { RabbitMQInboxBridge } from './inbox/rabbitmq-inbox.bridge';
 import { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
 import {
   ConfigurableRabbitMQModule,
@@ -30,8 +31,15 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     RabbitMQOutboxPublisher,
     { provide: OUTBOX_PUBLISHER, useExisting: RabbitMQOutboxPublisher },
     RabbitMQHealthIndicator,
+    RabbitMQInboxBridge,
   ],
-  exports: [RabbitMQConnection, RabbitMQOutboxPublisher, OUTBOX_PUBLISHER, RabbitMQHealthIndicator],
+  exports: [
+    RabbitMQConnection,
+    RabbitMQOutboxPublisher,
+    OUTBOX_PUBLISHER,
+    RabbitMQHealthIndicator,
+    RabbitMQInboxBridge,
+  ],
 })
 export class CourierRabbitMQModule extends ConfigurableRabbitMQModule {
   /** Validates the options at once, so a bad one fails before any connection is opened. */

@@ -18,6 +18,10 @@ export const InboxHandlerMetadataDecorator = DiscoveryService.createDecorator<In
  * @InboxHandler('order_events', 'reserve_stock', { transactional: true })
  * async reserve(message: InboxMessage<OrderCreated>, { manager }: InboxHandlerContext) { … }
  */
-export function InboxHandler(eventType: string, handlerKey: string, options: InboxHandlerOptions = {}): MethodDecorator {
+export function InboxHandler(
+  eventType: string,
+  handlerKey: string,
+  options: InboxHandlerOptions = {},
+): MethodDecorator {
   return InboxHandlerMetadataDecorator({ eventType, handlerKey, options });
 }

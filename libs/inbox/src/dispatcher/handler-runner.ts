@@ -8,7 +8,12 @@ import type { InboxMessage } from '../interfaces/inbox-message.interface';
 
 export type RunResult =
   | { outcome: 'done'; durationMs: number; committed: boolean }
-  | { outcome: 'failed' | 'dead'; durationMs: number; error: string; reason: 'error' | 'timeout' | 'non-retryable' | 'no-handler' };
+  | {
+      outcome: 'failed' | 'dead';
+      durationMs: number;
+      error: string;
+      reason: 'error' | 'timeout' | 'non-retryable' | 'no-handler';
+    };
 
 /**
  * Runs one handler for one message under its timeout. The timeout aborts the
@@ -22,7 +27,11 @@ export class HandlerRunner {
     private readonly codec: JsonCodec,
   ) {}
 
-  async run(work: ClaimedWork, handler: RegisteredHandler | undefined, timeoutMs: number): Promise<RunResult> {
+  async run(
+    work: ClaimedWork,
+    handler: RegisteredHandler | undefined,
+    timeoutMs: number,
+  ): Promise<RunResult> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     if (!handler) {
@@ -43,7 +52,12 @@ export class HandlerRunner {
     });
     try {
       const message = this.toMessage(work);
-      const context = { eventType: work.eventType, handlerKey: work.handlerKey, attempt: work.attempt, signal: controller.signal };
+      const context = {
+        eventType: work.eventType,
+        handlerKey: work.handlerKey,
+        attempt: work.attempt,
+        signal: controller.signal,
+      };
       const execution = handler.options.transactional
         ? this.dataSource.transaction(async (manager) => {
             await handler.handle(message, { ...context, manager });
@@ -57,7 +71,12 @@ export class HandlerRunner {
         : Promise.resolve().then(() => handler.handle(message, context));
       execution.catch(() => undefined); // a late rejection after the timeout is not unhandled
       if ((await Promise.race([execution, timedOut])) === 'timeout') {
-        return { outcome: 'failed', reason: 'timeout', durationMs: elapsed(), error: `timed out after ${timeoutMs} ms` };
+        return {
+          outcome: 'failed',
+          reason: 'timeout',
+          durationMs: elapsed(),
+          error: `timed out after ${timeoutMs} ms`,
+        };
       }
       return { outcome: 'done', durationMs: elapsed(), committed: handler.options.transactional === true };
     } catch (error) {

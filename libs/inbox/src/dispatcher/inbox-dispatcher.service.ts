@@ -84,7 +84,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async run(): Promise<void> {
-    const { batchSize, concurrency, handlerLeaseMs } = { ...this.options.dispatcher, handlerLeaseMs: this.leaseMs() };
+    const { batchSize, concurrency, handlerLeaseMs } = {
+      ...this.options.dispatcher,
+      handlerLeaseMs: this.leaseMs(),
+    };
     let errorStreak = 0;
     while (!this.stopping) {
       const seen = this.signal.current;
@@ -112,7 +115,9 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private startBatch(claimed: ClaimedWork[]): void {
     this.running += claimed.length;
     const batch = this.runBatch(claimed)
-      .catch((error: Error) => this.logger.error(`Settling a batch failed (its claims will expire): ${error.message}`))
+      .catch((error: Error) =>
+        this.logger.error(`Settling a batch failed (its claims will expire): ${error.message}`),
+      )
       .finally(() => {
         this.running -= claimed.length;
         this.batches.delete(batch);
@@ -146,14 +151,24 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const retryDelays: number[] = [];
     for (const row of settled) {
       if (row.status === 'done') continue;
-      const { work, result } = results.find((r) => r.work.messageId === row.messageId && r.work.handlerKey === row.handlerKey)!;
+      const { work, result } = results.find(
+        (r) => r.work.messageId === row.messageId && r.work.handlerKey === row.handlerKey,
+      )!;
       const error = (result as Extract<RunResult, { error: string }>).error;
-      const info = { messageId: row.messageId, eventType: work.eventType, handlerKey: row.handlerKey, attempts: row.attempts, error };
+      const info = {
+        messageId: row.messageId,
+        eventType: work.eventType,
+        handlerKey: row.handlerKey,
+        attempts: row.attempts,
+        error,
+      };
       if (row.status === 'failed') retryDelays.push(this.options.backoff.delayAfter(work.attempt));
       await this.callback('onError', () => this.options.onError?.({ ...info, dead: row.status === 'dead' }));
       if (row.status === 'dead') {
         this.metrics.dead(row.handlerKey);
-        this.logger.error(`"${row.handlerKey}" is dead for message ${row.messageId} after ${row.attempts} attempts: ${error}`);
+        this.logger.error(
+          `"${row.handlerKey}" is dead for message ${row.messageId} after ${row.attempts} attempts: ${error}`,
+        );
         await this.callback('onDead', () => this.options.onDead?.(info));
       }
     }
@@ -171,7 +186,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const deadline = Date.now() + ms;
-      const tick = () => (this.stopping || Date.now() >= deadline ? resolve() : setTimeout(tick, Math.min(100, ms)));
+      const tick = () =>
+        this.stopping || Date.now() >= deadline ? resolve() : setTimeout(tick, Math.min(100, ms));
       tick();
     });
   }
@@ -183,7 +199,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
 
   /** A claim must outlive the slowest handler run it covers. */
   private leaseMs(): number {
-    const longest = Math.max(this.options.handlerTimeoutMs, ...this.registry.all().map((h) => h.options.timeoutMs ?? 0));
+    const longest = Math.max(
+      this.options.handlerTimeoutMs,
+      ...this.registry.all().map((h) => h.options.timeoutMs ?? 0),
+    );
     return longest + this.options.dispatcher.leaseMarginMs;
   }
 

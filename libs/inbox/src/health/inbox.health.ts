@@ -23,13 +23,18 @@ export class InboxHealthIndicator {
     private readonly store: InboxStore,
   ) {}
 
-  async isHealthy<const Key extends string = 'inbox'>(key: Key = 'inbox' as Key, thresholds: InboxHealthThresholds = {}) {
+  async isHealthy<const Key extends string = 'inbox'>(
+    key: Key = 'inbox' as Key,
+    thresholds: InboxHealthThresholds = {},
+  ) {
     const indicator = this.health.check(key);
     let stats;
     try {
       stats = await Promise.race([
         this.store.stats(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), thresholds.timeoutMs ?? 1_000).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timed out')), thresholds.timeoutMs ?? 1_000).unref(),
+        ),
       ]);
     } catch (error) {
       return indicator.down({ message: `inbox unreadable: ${(error as Error).message}` });
@@ -47,10 +52,13 @@ export class InboxHealthIndicator {
     if (thresholds.maxOldestDueAgeMs !== undefined && stats.oldestDueAgeMs > thresholds.maxOldestDueAgeMs) {
       problems.push(`oldest due handler run waits ${data.oldestDueAgeMs} ms`);
     }
-    if (thresholds.maxDead !== undefined && stats.dead > thresholds.maxDead) problems.push(`${stats.dead} dead handler runs`);
+    if (thresholds.maxDead !== undefined && stats.dead > thresholds.maxDead)
+      problems.push(`${stats.dead} dead handler runs`);
     if (consumers && consumers.attached < consumers.expected) {
       problems.push(`${consumers.attached} of ${consumers.expected} consumers attached`);
     }
-    return problems.length > 0 ? indicator.down({ ...data, message: problems.join('; ') }) : indicator.up(data);
+    return problems.length > 0
+      ? indicator.down({ ...data, message: problems.join('; ') })
+      : indicator.up(data);
   }
 }

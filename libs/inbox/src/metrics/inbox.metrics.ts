@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { BoundedLabel } from '@courier/core';
 import type { RunResult } from '../dispatcher/handler-runner';
@@ -27,9 +32,21 @@ function statsOf(store: InboxStore): Promise<InboxStats> {
 }
 
 export const inboxMetricProviders = [
-  makeCounterProvider({ name: InboxMetricNames.received, help: 'New messages stored', labelNames: ['event_type'] }),
-  makeCounterProvider({ name: InboxMetricNames.duplicates, help: 'Deliveries of an id already stored', labelNames: ['event_type'] }),
-  makeCounterProvider({ name: InboxMetricNames.unhandled, help: 'Stored messages no handler listens to', labelNames: ['event_type'] }),
+  makeCounterProvider({
+    name: InboxMetricNames.received,
+    help: 'New messages stored',
+    labelNames: ['event_type'],
+  }),
+  makeCounterProvider({
+    name: InboxMetricNames.duplicates,
+    help: 'Deliveries of an id already stored',
+    labelNames: ['event_type'],
+  }),
+  makeCounterProvider({
+    name: InboxMetricNames.unhandled,
+    help: 'Stored messages no handler listens to',
+    labelNames: ['event_type'],
+  }),
   makeCounterProvider({
     name: InboxMetricNames.handled,
     help: 'Handler runs by outcome (done, failed, dead) and reason',
@@ -41,7 +58,11 @@ export const inboxMetricProviders = [
     labelNames: ['handler_key'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
   }),
-  makeCounterProvider({ name: InboxMetricNames.deadTotal, help: 'Handlers that became dead for a message', labelNames: ['handler_key'] }),
+  makeCounterProvider({
+    name: InboxMetricNames.deadTotal,
+    help: 'Handlers that became dead for a message',
+    labelNames: ['handler_key'],
+  }),
   makeGaugeProvider({
     name: InboxMetricNames.backlog,
     help: 'Handler runs due now',

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxStore } from '../inbox.store';
@@ -22,7 +28,11 @@ export class InboxRetention implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     const interval = this.options.retention.eraseIntervalMs;
-    if (interval > 0) this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.logger.warn(e.message)), interval);
+    if (interval > 0)
+      this.timer = setInterval(
+        () => void this.sweep().catch((e: Error) => this.logger.warn(e.message)),
+        interval,
+      );
   }
 
   beforeApplicationShutdown(): void {

@@ -1,0 +1,55 @@
+import type { ConsumeMessage } from 'amqplib';
+import { WireHeaders, type JsonCodec } from '@courier/core';
+import type { IncomingMessage } from '@courier/inbox';
+
+export type Inbound = { ok: true; message: IncomingMessage } | { ok: false; reason: string };
+
+/**
+ * Turns a delivery into an inbox message, or says why it cannot be one. Everything
+ * that comes off the wire is untrusted: the body goes through the safe codec, header
+ * values are kept only as strings.
+ */
+export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec: JsonCodec): Inbound {
+  const { properties, fields } = delivery;
+  const id = properties.messageId;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 255) {
+    return {
+      ok: false,
+      reason: 'no usable message id (AMQP messageId must be a string of 1-255 characters)',
+    };
+  }
+  let payload: unknown;
+  try {
+    payload = codec.decode(delivery.content);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(properties.headers ?? {})) {
+    if (typeof value === 'string') headers[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') headers[name] = String(value);
+  }
+  if (typeof properties.correlationId === 'string')
+    headers[WireHeaders.correlationId] = properties.correlationId;
+  if (typeof properties.appId === 'string') headers['x-courier-source'] = properties.appId;
+  const occurredAt =
+    parseDate(headers[WireHeaders.occurredAt]) ??
+    (typeof properties.timestamp === 'number' ? new Date(properties.timestamp * 1000) : null);
+  return {
+    ok: true,
+    message: {
+      id,
+      eventType,
+      type: typeof properties.type === 'string' ? properties.type : fields.routingKey,
+      payload,
+      headers,
+      occurredAt,
+    },
+  };
+}
+
+function parseDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

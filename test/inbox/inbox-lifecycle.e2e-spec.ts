@@ -1,0 +1,263 @@
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import type { Client } from 'pg';
+import {
+  InboxHandler,
+  InboxNonRetryableError,
+  InboxRetention,
+  InboxService,
+  type InboxDeadInfo,
+  type InboxHandlerContext,
+  type InboxMessage,
+} from '@courier/inbox';
+import { dropSchema, openDatabase } from '../harness/database';
+import { uniqueName } from '../harness/env';
+import { createInboxApp } from '../harness/inbox-app';
+import { waitFor } from '../harness/wait-for';
+
+/** Records every run; behaviour per handler key is set by each test. */
+const runs: Array<{ key: string; id: string; attempt: number }> = [];
+const behaviour: Record<string, (message: InboxMessage, ctx: InboxHandlerContext) => Promise<void> | void> =
+  {};
+const record = (key: string) => (message: InboxMessage, ctx: InboxHandlerContext) => {
+  runs.push({ key, id: message.id, attempt: ctx.attempt });
+  return behaviour[key]?.(message, ctx);
+};
+
+@Injectable()
+class OrderHandlers {
+  @InboxHandler('order_events', 'a_ship')
+  a(message: InboxMessage, ctx: InboxHandlerContext) {
+    return record('a_ship')(message, ctx);
+  }
+
+  @InboxHandler('order_events', 'b_bill')
+  b(message: InboxMessage, ctx: InboxHandlerContext) {
+    return record('b_bill')(message, ctx);
+  }
+
+  @InboxHandler('order_events', 'c_mail')
+  c(message: InboxMessage, ctx: InboxHandlerContext) {
+    return record('c_mail')(message, ctx);
+  }
+
+  @InboxHandler('slow_events', 'slow', { timeoutMs: 300, maxAttempts: 1 })
+  slow(message: InboxMessage, ctx: InboxHandlerContext) {
+    return record('slow')(message, ctx);
+  }
+}
+
+describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (PostgreSQL)', () => {
+  const schema = uniqueName('inbox_lifecycle');
+  const dead: InboxDeadInfo[] = [];
+  let app: INestApplicationContext;
+  let db: Client;
+  let inbox: InboxService;
+
+  const statesOf = async (id: string) =>
+    Object.fromEntries(
+      (
+        await db.query(
+          `SELECT handler_key, status, attempts, last_error FROM "${schema}".inbox_handler_states WHERE message_id = $1`,
+          [id],
+        )
+      ).rows.map((r) => [r.handler_key, { status: r.status, attempts: r.attempts, lastError: r.last_error }]),
+    );
+  const runsOf = (key: string, id: string) => runs.filter((r) => r.key === key && r.id === id);
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    app = await createInboxApp({
+      inbox: {
+        schema,
+        maxAttempts: 3,
+        backoff: { initialDelayMs: 20, maxDelayMs: 40, jitter: 0 },
+        dispatcher: { pollIntervalMs: 50, leaseMarginMs: 500 },
+        retention: { windowDays: 1, eraseIntervalMs: 0 },
+        onDead: (info) => void dead.push(info),
+      },
+      handlers: [OrderHandlers],
+      rabbitmq: false,
+    });
+    inbox = app.get(InboxService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dropSchema(db, schema);
+    await db.end();
+  });
+
+  beforeEach(() => {
+    runs.splice(0);
+    dead.splice(0);
+    for (const key of Object.keys(behaviour)) delete behaviour[key];
+  });
+
+  it('runs each handler once for an id delivered three times (0, +500 ms, +50 ms)', async () => {
+    const id = uniqueName('dup');
+    const message = { id, eventType: 'order_events', type: 'order_created', payload: { order: 1 } };
+    expect(await inbox.receive(message)).toEqual({ id, duplicate: false });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the redelivery schedule under test
+    expect(await inbox.receive(message)).toEqual({ id, duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await inbox.receive(message)).toEqual({ id, duplicate: true });
+
+    await waitFor(
+      async () => Object.values(await statesOf(id)).every((s) => s.status === 'done'),
+      'all handlers done',
+    );
+    for (const key of ['a_ship', 'b_bill', 'c_mail']) expect(runsOf(key, id)).toHaveLength(1);
+  });
+
+  it('keeps one state row per handler when two consumers receive the same id at the same instant', async () => {
+    const id = uniqueName('race');
+    const message = { id, eventType: 'order_events', payload: {} };
+    const results = await Promise.all([
+      inbox.receive(message),
+      inbox.receive(message),
+      inbox.receiveMany([message, message]),
+    ]);
+    const flat = results.flat();
+    expect(flat.filter((r) => !r.duplicate)).toHaveLength(1);
+    const { rows } = await db.query(
+      `SELECT handler_key FROM "${schema}".inbox_handler_states WHERE message_id = $1 ORDER BY 1`,
+      [id],
+    );
+    expect(rows.map((r) => r.handler_key)).toEqual(['a_ship', 'b_bill', 'c_mail']);
+  });
+
+  it('retries the failing handler to max attempts then marks it dead, while the others are done once', async () => {
+    behaviour.b_bill = () => {
+      throw new Error('payment gateway down');
+    };
+    const id = uniqueName('fail');
+    await inbox.receive({ id, eventType: 'order_events', payload: {} });
+
+    await waitFor(async () => (await statesOf(id)).b_bill?.status === 'dead', 'b_bill to be dead');
+    const states = await statesOf(id);
+    expect(states.a_ship).toMatchObject({ status: 'done', attempts: 1 });
+    expect(states.c_mail).toMatchObject({ status: 'done', attempts: 1 });
+    expect(states.b_bill).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      lastError: 'Error: payment gateway down',
+    });
+    expect(runsOf('b_bill', id).map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(runsOf('a_ship', id)).toHaveLength(1);
+    expect(runsOf('c_mail', id)).toHaveLength(1);
+    expect(dead).toEqual([
+      {
+        messageId: id,
+        eventType: 'order_events',
+        handlerKey: 'b_bill',
+        attempts: 3,
+        error: 'Error: payment gateway down',
+      },
+    ]);
+    const deadList = await inbox.listDead({ handlerKey: 'b_bill' });
+    expect(deadList.map((d) => d.messageId)).toContain(id);
+  });
+
+  it('marks a handler dead at once on a non-retryable error', async () => {
+    behaviour.c_mail = () => {
+      throw new InboxNonRetryableError('address is invalid');
+    };
+    const id = uniqueName('nonretry');
+    await inbox.receive({ id, eventType: 'order_events', payload: {} });
+    await waitFor(async () => (await statesOf(id)).c_mail?.status === 'dead', 'c_mail dead');
+    expect((await statesOf(id)).c_mail).toMatchObject({ attempts: 1 });
+    expect(runsOf('c_mail', id)).toHaveLength(1);
+  });
+
+  it('counts a retry as attempt 2 of the same message, not a duplicate', async () => {
+    let failedOnce = false;
+    behaviour.a_ship = () => {
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new Error('flaky');
+      }
+    };
+    const id = uniqueName('retry');
+    await inbox.receive({ id, eventType: 'order_events', payload: {} });
+    await waitFor(async () => (await statesOf(id)).a_ship?.status === 'done', 'a_ship done');
+    expect((await statesOf(id)).a_ship).toMatchObject({ status: 'done', attempts: 2, lastError: null });
+    expect(runsOf('a_ship', id).map((r) => r.attempt)).toEqual([1, 2]);
+  });
+
+  it('aborts a handler that runs twice its timeout and ignores its late completion', async () => {
+    let aborted: unknown;
+    let finished!: () => void;
+    const lateCompletion = new Promise<void>((resolve) => (finished = resolve));
+    behaviour.slow = async (_message, ctx) => {
+      ctx.signal.addEventListener('abort', () => (aborted = ctx.signal.reason));
+      await new Promise((resolve) => setTimeout(resolve, 600)); // twice the 300 ms timeout
+      finished();
+    };
+    const id = uniqueName('slow');
+    await inbox.receive({ id, eventType: 'slow_events', payload: {} });
+    await waitFor(
+      async () => (await statesOf(id)).slow?.status === 'dead',
+      'the timed-out attempt to be recorded',
+    );
+    expect((await statesOf(id)).slow).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'timed out after 300 ms',
+    });
+    expect(aborted).toMatchObject({ name: 'HandlerTimeoutError', timeoutMs: 300 });
+
+    await lateCompletion;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await statesOf(id)).slow).toMatchObject({ status: 'dead', attempts: 1 });
+  });
+
+  it('stores a message no handler listens to, and reports it as new', async () => {
+    const id = uniqueName('orphan');
+    expect(await inbox.receive({ id, eventType: 'nobody_listens', payload: { x: 1 } })).toEqual({
+      id,
+      duplicate: false,
+    });
+    const { rows } = await db.query(`SELECT event_type FROM "${schema}".inbox_messages WHERE id = $1`, [id]);
+    expect(rows).toEqual([{ event_type: 'nobody_listens' }]);
+  });
+
+  it('retention removes only fully done messages past the window; replay runs only the dead handler', async () => {
+    behaviour.b_bill = () => {
+      throw new InboxNonRetryableError('no');
+    };
+    const doneId = uniqueName('old_done');
+    const deadId = uniqueName('old_dead');
+    const freshId = uniqueName('fresh_done');
+    for (const id of [doneId, deadId]) await inbox.receive({ id, eventType: 'order_events', payload: {} });
+    await waitFor(async () => (await statesOf(doneId)).b_bill?.status === 'dead', 'handlers settled');
+    await waitFor(async () => (await statesOf(deadId)).b_bill?.status === 'dead', 'handlers settled');
+    delete behaviour.b_bill;
+    await db.query(`UPDATE "${schema}".inbox_handler_states SET status = 'done' WHERE message_id = $1`, [
+      doneId,
+    ]);
+    // Age both past the window; a fresh done message stays inside it.
+    await db.query(
+      `UPDATE "${schema}".inbox_messages SET received_at = now() - interval '2 days' WHERE id = ANY($1)`,
+      [[doneId, deadId]],
+    );
+    await inbox.receive({ id: freshId, eventType: 'order_events', payload: {} });
+    await waitFor(
+      async () => Object.values(await statesOf(freshId)).every((s) => s.status === 'done'),
+      'fresh done',
+    );
+
+    await app.get(InboxRetention).sweep();
+    const remaining = (
+      await db.query(`SELECT id FROM "${schema}".inbox_messages WHERE id = ANY($1)`, [
+        [doneId, deadId, freshId],
+      ])
+    ).rows.map((r) => r.id);
+    expect(remaining.sort()).toEqual([deadId, freshId].sort());
+
+    runs.splice(0);
+    expect(await inbox.replay(deadId, 'b_bill')).toBe(true);
+    await waitFor(async () => (await statesOf(deadId)).b_bill?.status === 'done', 'the replayed handler');
+    expect(runs.filter((r) => r.id === deadId).map((r) => r.key)).toEqual(['b_bill']);
+    expect((await statesOf(deadId)).b_bill).toMatchObject({ attempts: 1 });
+  });
+});
