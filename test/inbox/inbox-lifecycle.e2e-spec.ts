@@ -53,7 +53,8 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
   let db: Client;
   let inbox: InboxService;
 
-  const statesOf = async (id: string) =>
+  type State = { status: string; attempts: number; lastError: string | null };
+  const statesOf = async (id: string): Promise<Record<string, State>> =>
     Object.fromEntries(
       (
         await db.query(
