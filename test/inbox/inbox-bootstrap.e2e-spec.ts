@@ -1,0 +1,98 @@
+import { ConsoleLogger, Injectable, Module, Scope } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  InboxConfigurationError,
+  InboxHandler,
+  InboxModule,
+  InboxRegistry,
+  type InboxModuleOptions,
+} from '@courier/inbox';
+import { dropSchema, openDatabase } from '../harness/database';
+import { DATABASE_URL, uniqueName } from '../harness/env';
+
+class RecordingLogger extends ConsoleLogger {
+  readonly lines: string[] = [];
+  protected override printMessages(messages: unknown[], context = '', level = 'log'): void {
+    this.lines.push(`${level} [${context}] ${messages.map(String).join(' ')}`);
+  }
+}
+
+@Injectable()
+class FirstHandlers {
+  @InboxHandler('order_events', 'notify')
+  first() {}
+}
+
+@Injectable()
+class SecondHandlers {
+  @InboxHandler('order_events', 'notify')
+  second() {}
+}
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestScopedHandlers {
+  @InboxHandler('order_events', 'per_request')
+  handle() {}
+}
+
+describe('Inbox bootstrap: handler discovery and option checks', () => {
+  const schema = uniqueName('inbox_bootstrap');
+
+  const boot = async (inbox: InboxModuleOptions, providers: unknown[], logger = new RecordingLogger()) => {
+    @Module({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'postgres', url: DATABASE_URL }),
+        InboxModule.forRoot({ schema, migrationsRun: true, dispatcher: { enabled: false }, ...inbox }),
+      ],
+      providers: providers as never[],
+    })
+    class BootModule {}
+    const app = await NestFactory.createApplicationContext(BootModule, { logger, abortOnError: false });
+    return { app, logger };
+  };
+
+  afterAll(async () => {
+    const db = await openDatabase();
+    await dropSchema(db, schema);
+    await db.end();
+  });
+
+  it('fails bootstrap on a second handler with the same key, naming both', async () => {
+    const error = await boot({}, [FirstHandlers, SecondHandlers]).catch((e) => e);
+    expect(error).toBeInstanceOf(InboxConfigurationError);
+    expect(error.message).toMatch(
+      /SecondHandlers.second and FirstHandlers.first both handle "order_events" as "notify"/,
+    );
+    expect(error.message).toMatch(/duplicateHandlers: 'first-wins'/);
+  });
+
+  it("keeps the first and warns with duplicateHandlers: 'first-wins' (the seed's behaviour)", async () => {
+    const { app, logger } = await boot({ duplicateHandlers: 'first-wins' }, [FirstHandlers, SecondHandlers]);
+    expect(app.get(InboxRegistry).get('order_events', 'notify')?.source).toBe('FirstHandlers.first');
+    expect(logger.lines.join('\n')).toMatch(/FirstHandlers.first wins/);
+    await app.close();
+  });
+
+  it('ignores a request-scoped handler with a warning', async () => {
+    const { app, logger } = await boot({}, [FirstHandlers, RequestScopedHandlers]);
+    expect(app.get(InboxRegistry).handlerKeys('order_events')).toEqual(['notify']);
+    expect(logger.lines.join('\n')).toMatch(
+      /RequestScopedHandlers.handle is on a request-scoped provider and is ignored/,
+    );
+    await app.close();
+  });
+
+  it.each([
+    [
+      'a retention window shorter than the retry horizon',
+      { retention: { windowDays: 0.001 } },
+      /retention.windowDays.*must exceed the retry horizon/,
+    ],
+    ['a malicious schema', { schema: 'inbox; drop table x' }, /Option "schema" must be a SQL identifier/],
+    ['zero max attempts', { maxAttempts: 0 }, /Option "maxAttempts" must be an integer from 1/],
+    ['an unknown duplicate policy', { duplicateHandlers: 'last-wins' as never }, /"error" or "first-wins"/],
+  ])('refuses %s before connecting', (_case, options, message) => {
+    expect(() => InboxModule.forRoot(options)).toThrow(message);
+  });
+});
