@@ -11,10 +11,13 @@ import { waitFor } from '../../test/harness/wait-for';
  * named per run and removed by `cleanup()`.
  */
 export class BenchContext {
-  readonly exchange = uniqueName('bench_outbox_x');
-  readonly queue = uniqueName('bench_outbox_q');
+  readonly exchange: string;
+  readonly queue: string;
   readonly routingKey = 'bench_event';
   private readonly schemas: string[] = [];
+  /** Broker objects a phase created besides the context's own; deleted at cleanup. */
+  private readonly extraQueues: string[] = [];
+  private readonly extraExchanges: string[] = [];
   private readonly startedAt = performance.now();
   private interrupted = false;
   private closing = false;
@@ -23,18 +26,22 @@ export class BenchContext {
     readonly db: Client,
     private readonly amqp: ChannelModel,
     readonly admin: Channel,
+    label: string,
   ) {
+    this.exchange = uniqueName(`bench_${label}_x`);
+    this.queue = uniqueName(`bench_${label}_q`);
     amqp.on('close', () => {
       if (!this.closing) this.interrupted = true;
     });
     amqp.on('error', () => undefined);
   }
 
-  static async open(): Promise<BenchContext> {
+  /** `label` names this run's exchange and queue (`bench_<label>_x_…`, `bench_<label>_q_…`). */
+  static async open(label = 'outbox'): Promise<BenchContext> {
     const db = await openDatabase();
     const amqp = await connect(AMQP_URL);
     const admin = await amqp.createChannel();
-    const context = new BenchContext(db, amqp, admin);
+    const context = new BenchContext(db, amqp, admin, label);
     await admin.assertExchange(context.exchange, 'topic', { durable: true });
     // Durable, like a service's inbox queue: persistent messages are written to disk
     // before the confirm, for the raw ceiling and the relay alike.
@@ -48,6 +55,12 @@ export class BenchContext {
     const schema = uniqueName(`bench_${label}`).toLowerCase();
     this.schemas.push(schema);
     return schema;
+  }
+
+  /** Deletes these queues / exchanges at cleanup too (a phase's own, e.g. an inbox app's). */
+  trackBrokerObjects(objects: { queues?: string[]; exchanges?: string[] }): void {
+    this.extraQueues.push(...(objects.queues ?? []));
+    this.extraExchanges.push(...(objects.exchanges ?? []));
   }
 
   async queueDepth(): Promise<number> {
@@ -106,17 +119,31 @@ export class BenchContext {
     this.closing = true;
     await this.amqp.close().catch(() => undefined);
     // A fresh connection: the admin one may have died with a broker restart mid-run.
+    const queues = [this.queue, ...this.extraQueues];
+    const exchanges = [this.exchange, ...this.extraExchanges];
     try {
       const connection = await waitFor(() => connect(AMQP_URL), 'RabbitMQ for clean-up', {
         timeoutMs: 30_000,
         intervalMs: 500,
       });
-      const channel = await connection.createChannel();
-      await channel.deleteQueue(this.queue);
-      await channel.deleteExchange(this.exchange);
+      connection.on('error', () => undefined);
+      // One channel per deletion: a failed one closes its channel, not the clean-up.
+      const remove = async (kind: 'queue' | 'exchange', name: string) => {
+        try {
+          const channel = await connection.createChannel();
+          channel.on('error', () => undefined);
+          if (kind === 'queue') await channel.deleteQueue(name);
+          else await channel.deleteExchange(name);
+          await channel.close();
+        } catch (error) {
+          this.note(`could not delete ${kind} ${name}: ${error}`);
+        }
+      };
+      for (const queue of queues) await remove('queue', queue);
+      for (const exchange of exchanges) await remove('exchange', exchange);
       await connection.close();
     } catch (error) {
-      this.note(`could not delete queue ${this.queue} / exchange ${this.exchange}: ${error}`);
+      this.note(`could not delete queues ${queues.join(', ')} / exchanges ${exchanges.join(', ')}: ${error}`);
     }
   }
 }

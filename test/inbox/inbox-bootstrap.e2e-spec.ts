@@ -1,5 +1,5 @@
-import { ConsoleLogger, Injectable, Module, Scope } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ConsoleLogger, Injectable, Scope } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   InboxConfigurationError,
@@ -40,15 +40,21 @@ describe('Inbox bootstrap: handler discovery and option checks', () => {
   const schema = uniqueName('inbox_bootstrap');
 
   const boot = async (inbox: InboxModuleOptions, providers: unknown[], logger = new RecordingLogger()) => {
-    @Module({
+    const app = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: DATABASE_URL }),
         InboxModule.forRoot({ schema, migrationsRun: true, dispatcher: { enabled: false }, ...inbox }),
       ],
       providers: providers as never[],
     })
-    class BootModule {}
-    const app = await NestFactory.createApplicationContext(BootModule, { logger, abortOnError: false });
+      .setLogger(logger)
+      .compile();
+    try {
+      await app.init();
+    } catch (error) {
+      await app.close(); // a failed bootstrap must not leave the pool open
+      throw error;
+    }
     return { app, logger };
   };
 

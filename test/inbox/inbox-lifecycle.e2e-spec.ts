@@ -1,7 +1,10 @@
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
+import { register } from 'prom-client';
 import {
   InboxHandler,
+  InboxHealthIndicator,
+  InboxMetricNames,
   InboxNonRetryableError,
   InboxRetention,
   InboxService,
@@ -44,6 +47,15 @@ class OrderHandlers {
   slow(message: InboxMessage, ctx: InboxHandlerContext) {
     return record('slow')(message, ctx);
   }
+
+  @InboxHandler('tx_events', 'tx_apply', { transactional: true })
+  async apply(message: InboxMessage, ctx: InboxHandlerContext) {
+    await ctx.manager!.query(
+      `INSERT INTO "${(message.payload as { schema: string }).schema}".effects (message_id, attempt) VALUES ($1, $2)`,
+      [message.id, ctx.attempt],
+    );
+    return record('tx_apply')(message, ctx);
+  }
 }
 
 describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (PostgreSQL)', () => {
@@ -80,6 +92,7 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
       rabbitmq: false,
     });
     inbox = app.get(InboxService);
+    await db.query(`CREATE TABLE "${schema}".effects (message_id text NOT NULL, attempt int NOT NULL)`);
   });
 
   afterAll(async () => {
@@ -210,6 +223,45 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     await lateCompletion;
     await new Promise((resolve) => setImmediate(resolve));
     expect((await statesOf(id)).slow).toMatchObject({ status: 'dead', attempts: 1 });
+  });
+
+  it("rolls back a transactional handler's effects when it throws, and commits them with the done-mark on retry", async () => {
+    behaviour.tx_apply = (_message, ctx) => {
+      if (ctx.attempt === 1) throw new Error('after writing, before finishing');
+    };
+    const id = uniqueName('tx');
+    await inbox.receive({ id, eventType: 'tx_events', payload: { schema } });
+    await waitFor(async () => (await statesOf(id)).tx_apply?.status === 'done', 'tx_apply done');
+    const effects = (await db.query(`SELECT attempt FROM "${schema}".effects WHERE message_id = $1`, [id]))
+      .rows;
+    expect(effects).toEqual([{ attempt: 2 }]);
+    expect((await statesOf(id)).tx_apply).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('counts what it did in metrics and shows dead handlers in health', async () => {
+    const value = async (name: string, labels: Record<string, string>) => {
+      const metric = register.getSingleMetric(name);
+      const { values } = await metric!.get();
+      return values
+        .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+        .reduce((n, v) => n + v.value, 0);
+    };
+    expect(await value(InboxMetricNames.duplicates, { event_type: 'order_events' })).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(
+      await value(InboxMetricNames.handled, { handler_key: 'b_bill', outcome: 'dead' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await value(InboxMetricNames.handled, { handler_key: 'slow', outcome: 'dead', reason: 'timeout' }),
+    ).toBe(1);
+    expect(
+      await value(InboxMetricNames.handled, { handler_key: 'a_ship', outcome: 'done' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await value(InboxMetricNames.deadTotal, { handler_key: 'b_bill' })).toBeGreaterThanOrEqual(1);
+    const health = await app.get(InboxHealthIndicator).isHealthy('inbox', { maxDead: 0 });
+    expect(health.inbox).toMatchObject({ status: 'down', dispatcherRunning: true });
+    expect((health.inbox as unknown as { dead: number }).dead).toBeGreaterThanOrEqual(1);
   });
 
   it('stores a message no handler listens to, and reports it as new', async () => {

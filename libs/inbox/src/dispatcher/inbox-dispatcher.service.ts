@@ -136,8 +136,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     );
     const outcomes: WorkOutcome[] = [];
     for (const { work, handler, result } of results) {
-      this.metrics.handled(work.handlerKey, result);
-      if (result.outcome === 'done' && result.committed) continue; // settled in its own transaction
+      if (result.outcome === 'done' && result.committed) {
+        this.metrics.handled(work.handlerKey, 'done', result);
+        continue; // settled in its own transaction
+      }
       outcomes.push({
         messageId: work.messageId,
         handlerKey: work.handlerKey,
@@ -150,10 +152,12 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
     const retryDelays: number[] = [];
     for (const row of settled) {
-      if (row.status === 'done') continue;
       const { work, result } = results.find(
         (r) => r.work.messageId === row.messageId && r.work.handlerKey === row.handlerKey,
       )!;
+      // Recorded with the status the database settled on: the last failed attempt is `dead`.
+      this.metrics.handled(row.handlerKey, row.status, result);
+      if (row.status === 'done') continue;
       const error = (result as Extract<RunResult, { error: string }>).error;
       const info = {
         messageId: row.messageId,

@@ -108,10 +108,10 @@ export class InboxMetrics {
     this.unhandledTotal.inc({ event_type: this.eventTypes.of(eventType) });
   }
 
-  handled(handlerKey: string, result: RunResult): void {
+  handled(handlerKey: string, status: 'done' | 'failed' | 'dead', result: RunResult): void {
     const key = this.handlerKeys.of(handlerKey);
     const reason = result.outcome === 'done' ? 'ok' : result.reason;
-    this.handledTotal.inc({ handler_key: key, outcome: result.outcome, reason });
+    this.handledTotal.inc({ handler_key: key, outcome: status, reason });
     this.duration.observe({ handler_key: key }, result.durationMs / 1000);
   }
 
