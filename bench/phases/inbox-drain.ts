@@ -16,7 +16,10 @@ import { CpuMeter, InboxProbes, type CallStats, type CpuReading } from '../suppo
 
 export interface InboxDrainSettings {
   duplicateFraction: number;
-  /** Dispatcher options; undefined = the defaults. */
+  /**
+   * Dispatcher options; undefined = the defaults. With `enabled: false` no handler runs:
+   * the phase then times the bridge alone (stored + acked) and `doneMs` equals it.
+   */
   dispatcher?: InboxModuleOptions['dispatcher'];
   /** The bridge's prefetch; undefined = the default. */
   prefetch?: number;
@@ -121,6 +124,7 @@ export async function measureInboxDrain(
 
     // (a) all stored + acked, the queue empty; (b) all handler states 'done' in the database.
     let storedAckedAt: number | undefined;
+    const handlersRun = settings.dispatcher?.enabled !== false;
     let doneAt: number | undefined;
     let lastDbCheck = 0;
     const deadline = bootStarted + TIMEOUT_MS;
@@ -135,7 +139,8 @@ export async function measureInboxDrain(
         // The bridge acks right after its store resolves; the broker agrees the queue is empty.
         if ((await context.admin.checkQueue(queue)).messageCount === 0) storedAckedAt = probes.storedAckedAt;
       }
-      if (doneAt === undefined) {
+      if (!handlersRun) doneAt = storedAckedAt;
+      else if (doneAt === undefined) {
         const now = performance.now();
         // Ask the database when the dispatcher says it is done, and every 500 ms regardless.
         if (probes.doneAt !== undefined || now - lastDbCheck > 500) {

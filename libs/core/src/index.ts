@@ -10,3 +10,6 @@ export * from './retry/backoff.policy';
 export * from './sql/sql-identifier';
 export * from './metrics/bounded-label';
 export * from './concurrency/wake-signal';
+export * from './options/option-checks';
+export * from './postgres/pg-listener';
+export * from './postgres/schema-migration';

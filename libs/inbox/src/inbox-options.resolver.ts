@@ -4,8 +4,8 @@ import {
   assertSqlIdentifier,
   BackoffPolicy,
   DEFAULT_MAX_PAYLOAD_BYTES,
-  InvalidOptionError,
   JsonCodec,
+  OptionChecks,
 } from '@courier/core';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
@@ -42,37 +42,57 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
   const schema = options.schema ?? 'courier';
   assertSqlIdentifier(schema, 'schema');
   const dispatcher = options.dispatcher ?? {};
-  const duplicateHandlers = options.duplicateHandlers ?? 'error';
-  if (duplicateHandlers !== 'error' && duplicateHandlers !== 'first-wins') {
-    throw new InvalidOptionError(
-      'duplicateHandlers',
-      `Option "duplicateHandlers" must be "error" or "first-wins"; got ${JSON.stringify(duplicateHandlers)}.`,
-    );
-  }
+  const duplicateHandlers = OptionChecks.oneOf('duplicateHandlers', options.duplicateHandlers ?? 'error', [
+    'error',
+    'first-wins',
+  ]);
   const resolved: ResolvedInboxOptions = {
     schema,
-    serviceName: text('serviceName', options.serviceName ?? process.env.npm_package_name ?? 'courier'),
+    serviceName: OptionChecks.text(
+      'serviceName',
+      options.serviceName ?? process.env.npm_package_name ?? 'courier',
+    ),
     migrationsRun: options.migrationsRun ?? false,
-    handlerTimeoutMs: int('handlerTimeoutMs', options.handlerTimeoutMs ?? 10_000, 1, 3_600_000),
-    maxAttempts: int('maxAttempts', options.maxAttempts ?? 5, 1, 1_000),
+    handlerTimeoutMs: OptionChecks.integer(
+      'handlerTimeoutMs',
+      options.handlerTimeoutMs ?? 10_000,
+      1,
+      3_600_000,
+    ),
+    maxAttempts: OptionChecks.integer('maxAttempts', options.maxAttempts ?? 5, 1, 1_000),
     backoff: new BackoffPolicy(options.backoff),
     duplicateHandlers,
     codec: new JsonCodec(
-      int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024),
+      OptionChecks.integer(
+        'maxPayloadBytes',
+        options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+        1,
+        128 * 1024 * 1024,
+      ),
     ),
     notifyChannel: `${schema}_inbox`.slice(0, 63),
     dispatcher: {
       enabled: dispatcher.enabled ?? true,
-      batchSize: int('dispatcher.batchSize', dispatcher.batchSize ?? 100, 1, 10_000),
-      concurrency: int('dispatcher.concurrency', dispatcher.concurrency ?? 20, 1, 1_000),
-      pollIntervalMs: int('dispatcher.pollIntervalMs', dispatcher.pollIntervalMs ?? 5_000, 10, 3_600_000),
-      pollJitter: fraction('dispatcher.pollJitter', dispatcher.pollJitter ?? 0.2),
-      leaseMarginMs: int('dispatcher.leaseMarginMs', dispatcher.leaseMarginMs ?? 5_000, 0, 3_600_000),
-      processorId: text(
+      batchSize: OptionChecks.integer('dispatcher.batchSize', dispatcher.batchSize ?? 100, 1, 10_000),
+      concurrency: OptionChecks.integer('dispatcher.concurrency', dispatcher.concurrency ?? 20, 1, 1_000),
+      pollIntervalMs: OptionChecks.integer(
+        'dispatcher.pollIntervalMs',
+        dispatcher.pollIntervalMs ?? 5_000,
+        10,
+        3_600_000,
+      ),
+      pollJitter: OptionChecks.fraction('dispatcher.pollJitter', dispatcher.pollJitter ?? 0.2),
+      leaseMarginMs: OptionChecks.integer(
+        'dispatcher.leaseMarginMs',
+        dispatcher.leaseMarginMs ?? 5_000,
+        0,
+        3_600_000,
+      ),
+      processorId: OptionChecks.text(
         'dispatcher.processorId',
         dispatcher.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       ),
-      shutdownTimeoutMs: int(
+      shutdownTimeoutMs: OptionChecks.integer(
         'dispatcher.shutdownTimeoutMs',
         dispatcher.shutdownTimeoutMs ?? 10_000,
         0,
@@ -80,8 +100,8 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
       ),
     },
     retention: {
-      windowMs: positive('retention.windowDays', options.retention?.windowDays ?? 7) * DAY_MS,
-      eraseIntervalMs: int(
+      windowMs: OptionChecks.positive('retention.windowDays', options.retention?.windowDays ?? 7) * DAY_MS,
+      eraseIntervalMs: OptionChecks.integer(
         'retention.eraseIntervalMs',
         options.retention?.eraseIntervalMs ?? 3_600_000,
         0,
@@ -103,38 +123,4 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
     );
   }
   return resolved;
-}
-
-function int(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(
-      name,
-      `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`,
-    );
-  }
-  return value;
-}
-
-function positive(name: string, value: number): number {
-  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-    throw new InvalidOptionError(name, `Option "${name}" must be a number > 0; got ${value}.`);
-  }
-  return value;
-}
-
-function fraction(name: string, value: number): number {
-  if (!(value >= 0 && value <= 1)) {
-    throw new InvalidOptionError(name, `Option "${name}" must be a number from 0 to 1; got ${value}.`);
-  }
-  return value;
-}
-
-function text(name: string, value: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
-    throw new InvalidOptionError(
-      name,
-      `Option "${name}" must be a non-empty string of at most 255 characters.`,
-    );
-  }
-  return value;
 }

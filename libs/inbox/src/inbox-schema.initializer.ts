@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { applySchema } from '@courier/core';
 import { inboxSchemaSql } from './migrations/inbox-schema.sql';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
@@ -18,10 +19,7 @@ export class InboxSchemaInitializer implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.options.migrationsRun) return;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      for (const statement of inboxSchemaSql(this.options.schema)) await manager.query(statement);
-    });
+    await applySchema(this.dataSource, MIGRATION_LOCK, inboxSchemaSql(this.options.schema));
     this.logger.log(`Inbox tables ready in schema "${this.options.schema}"`);
   }
 }

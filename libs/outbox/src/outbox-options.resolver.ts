@@ -4,8 +4,8 @@ import {
   assertSqlIdentifier,
   BackoffPolicy,
   DEFAULT_MAX_PAYLOAD_BYTES,
-  InvalidOptionError,
   JsonCodec,
+  OptionChecks,
 } from '@courier/core';
 import type { OutboxModuleOptions, OutboxOrdering } from './interfaces/outbox-options.interface';
 
@@ -38,17 +38,14 @@ export interface ResolvedOutboxOptions {
 export function resolveOutboxOptions(options: OutboxModuleOptions = {}): ResolvedOutboxOptions {
   const schema = options.schema ?? 'courier';
   assertSqlIdentifier(schema, 'schema');
-  const ordering = options.ordering ?? 'unordered';
-  if (ordering !== 'unordered' && ordering !== 'per-key') {
-    throw new InvalidOptionError(
-      'ordering',
-      `Option "ordering" must be "unordered" or "per-key"; got ${JSON.stringify(ordering)}.`,
-    );
-  }
+  const ordering = OptionChecks.oneOf('ordering', options.ordering ?? 'unordered', ['unordered', 'per-key']);
   const relay = options.relay ?? {};
   const resolved: ResolvedOutboxOptions = {
     schema,
-    serviceName: nonEmpty('serviceName', options.serviceName ?? process.env.npm_package_name ?? 'courier'),
+    serviceName: OptionChecks.text(
+      'serviceName',
+      options.serviceName ?? process.env.npm_package_name ?? 'courier',
+    ),
     migrationsRun: options.migrationsRun ?? false,
     ordering,
     notify: options.notify ?? true,
@@ -56,51 +53,44 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
     notifyChannel: `${schema}_outbox`.slice(0, 63),
     requireTransaction: options.requireTransaction ?? true,
     codec: new JsonCodec(
-      int('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1, 128 * 1024 * 1024),
+      OptionChecks.integer(
+        'maxPayloadBytes',
+        options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+        1,
+        128 * 1024 * 1024,
+      ),
     ),
     relay: {
       enabled: relay.enabled ?? true,
-      batchSize: int('relay.batchSize', relay.batchSize ?? 500, 1, 10_000),
-      concurrency: int('relay.concurrency', relay.concurrency ?? 4, 1, 64),
-      leaseMs: int('relay.leaseMs', relay.leaseMs ?? 30_000, 100, 3_600_000),
-      pollIntervalMs: int('relay.pollIntervalMs', relay.pollIntervalMs ?? 5_000, 10, 3_600_000),
-      pollJitter: fraction('relay.pollJitter', relay.pollJitter ?? 0.2),
-      maxAttempts: int('relay.maxAttempts', relay.maxAttempts ?? 10, 1, 1_000),
+      batchSize: OptionChecks.integer('relay.batchSize', relay.batchSize ?? 500, 1, 10_000),
+      concurrency: OptionChecks.integer('relay.concurrency', relay.concurrency ?? 4, 1, 64),
+      leaseMs: OptionChecks.integer('relay.leaseMs', relay.leaseMs ?? 30_000, 100, 3_600_000),
+      pollIntervalMs: OptionChecks.integer(
+        'relay.pollIntervalMs',
+        relay.pollIntervalMs ?? 5_000,
+        10,
+        3_600_000,
+      ),
+      pollJitter: OptionChecks.fraction('relay.pollJitter', relay.pollJitter ?? 0.2),
+      maxAttempts: OptionChecks.integer('relay.maxAttempts', relay.maxAttempts ?? 10, 1, 1_000),
       backoff: new BackoffPolicy(relay.backoff),
-      unsentRetryDelayMs: int('relay.unsentRetryDelayMs', relay.unsentRetryDelayMs ?? 1_000, 0, 3_600_000),
-      shutdownTimeoutMs: int('relay.shutdownTimeoutMs', relay.shutdownTimeoutMs ?? 10_000, 0, 600_000),
-      processorId: nonEmpty(
+      unsentRetryDelayMs: OptionChecks.integer(
+        'relay.unsentRetryDelayMs',
+        relay.unsentRetryDelayMs ?? 1_000,
+        0,
+        3_600_000,
+      ),
+      shutdownTimeoutMs: OptionChecks.integer(
+        'relay.shutdownTimeoutMs',
+        relay.shutdownTimeoutMs ?? 10_000,
+        0,
+        600_000,
+      ),
+      processorId: OptionChecks.text(
         'relay.processorId',
         relay.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       ),
     },
   };
   return resolved;
-}
-
-function int(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(
-      name,
-      `Option "${name}" must be an integer from ${min} to ${max}; got ${value}.`,
-    );
-  }
-  return value;
-}
-
-function fraction(name: string, value: number): number {
-  if (!(value >= 0 && value <= 1)) {
-    throw new InvalidOptionError(name, `Option "${name}" must be a number from 0 to 1; got ${value}.`);
-  }
-  return value;
-}
-
-function nonEmpty(name: string, value: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
-    throw new InvalidOptionError(
-      name,
-      `Option "${name}" must be a non-empty string of at most 255 characters.`,
-    );
-  }
-  return value;
 }

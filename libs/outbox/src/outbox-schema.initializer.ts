@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { applySchema } from '@courier/core';
 import { outboxSchemaSql } from './migrations/outbox-schema.sql';
 import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
@@ -19,11 +20,7 @@ export class OutboxSchemaInitializer implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.options.migrationsRun) return;
-    await this.dataSource.transaction(async (manager) => {
-      // Instances booting together would race on CREATE … IF NOT EXISTS; serialise them.
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      for (const statement of outboxSchemaSql(this.options.schema)) await manager.query(statement);
-    });
+    await applySchema(this.dataSource, MIGRATION_LOCK, outboxSchemaSql(this.options.schema));
     this.logger.log(`Outbox tables ready in schema "${this.options.schema}"`);
   }
 }
