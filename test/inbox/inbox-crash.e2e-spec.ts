@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { InboxService } from '@courier/inbox';
-import { CRASH_EVENT, crashHandlers } from '../fixtures/inbox-crash.handlers';
+import { CRASH_EVENT, crashHandlers, LAST_CHANCE_EVENT } from '../fixtures/inbox-crash.handlers';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
 import { createInboxApp } from '../harness/inbox-app';
@@ -52,11 +52,15 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     await db.query(`CREATE TABLE "${schema}".effects (message_id text NOT NULL, attempt int NOT NULL)`);
   });
 
-  afterAll(async () => {
-    for (const worker of workers) {
+  afterEach(async () => {
+    // Each case starts with no worker around to take its message.
+    for (const worker of workers.splice(0)) {
       worker.child.kill('SIGKILL');
       await worker.exited;
     }
+  });
+
+  afterAll(async () => {
     await writer?.close();
     await dropSchema(db, schema);
     await db.end();
@@ -95,5 +99,38 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     expect(heir.messages.filter((m) => m.type === 'in-handler')).toEqual([
       { type: 'in-handler', attempt: 2 },
     ]);
+  }, 90_000);
+
+  it('marks the handler dead, instead of running it again, when the crash used its last attempt', async () => {
+    const id = uniqueName('last');
+    await writer.get(InboxService).receive({ id, eventType: LAST_CHANCE_EVENT, payload: {} });
+    const victim = await startWorker(schema, true);
+    workers.push(victim);
+    await waitFor(() => victim.messages.some((m) => m.type === 'in-handler'), 'the handler to be running');
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+
+    const heir = await startWorker(schema, false);
+    workers.push(heir);
+    const state = await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT status, attempts, last_error FROM "${schema}".inbox_handler_states WHERE message_id = $1`,
+          [id],
+        );
+        return rows[0].status === 'dead' ? rows[0] : undefined;
+      },
+      'the exhausted run to be dead',
+      { timeoutMs: 30_000 },
+    );
+    expect(state).toMatchObject({
+      attempts: 1,
+      last_error: expect.stringMatching(/lease expired on the last attempt/),
+    });
+    expect(
+      (await db.query(`SELECT count(*)::int AS n FROM "${schema}".effects WHERE message_id = $1`, [id]))
+        .rows[0].n,
+    ).toBe(0);
+    expect(heir.messages.some((m) => m.type === 'in-handler')).toBe(false);
   }, 90_000);
 });

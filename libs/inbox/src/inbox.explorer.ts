@@ -47,6 +47,25 @@ export class InboxExplorer implements OnModuleInit {
     }
   }
 
+  private assertHandlerOptions(source: string, { timeoutMs, maxAttempts }: InboxHandlerOptions): void {
+    if (
+      timeoutMs !== undefined &&
+      !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 3_600_000)
+    ) {
+      throw new InboxConfigurationError(
+        `${source}: timeoutMs must be an integer from 1 to 3600000; got ${timeoutMs}.`,
+      );
+    }
+    if (
+      maxAttempts !== undefined &&
+      !(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 1_000)
+    ) {
+      throw new InboxConfigurationError(
+        `${source}: maxAttempts must be an integer from 1 to 1000; got ${maxAttempts}.`,
+      );
+    }
+  }
+
   private register(
     eventType: string,
     handlerKey: string,
@@ -60,6 +79,7 @@ export class InboxExplorer implements OnModuleInit {
         `${source}: handler key ${JSON.stringify(handlerKey)} must be 1-100 letters, digits, "_", ".", ":" or "-".`,
       );
     }
+    this.assertHandlerOptions(source, options);
     const existing = this.registry.register({ eventType, handlerKey, options, handle, source });
     if (!existing) return;
     const message = `${source} and ${existing.source} both handle "${eventType}" as "${handlerKey}"`;

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
+import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import { InboxHealthIndicator } from './health/inbox.health';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import { InboxExplorer } from './inbox.explorer';
@@ -37,11 +38,17 @@ import { InboxRetention } from './retention/inbox-retention.service';
     },
     {
       provide: InboxStore,
-      useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) =>
-        new InboxStore(
+      useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) => {
+        if (dataSource.options.type !== 'postgres') {
+          throw new InboxConfigurationError(
+            `The inbox needs a PostgreSQL DataSource (type "postgres"); the configured one is "${dataSource.options.type}".`,
+          );
+        }
+        return new InboxStore(
           (dataSource.driver as unknown as { master: Pool }).master,
           new InboxSql(options.schema),
-        ),
+        );
+      },
       inject: [RESOLVED_INBOX_OPTIONS, INBOX_DATA_SOURCE],
     },
     ...inboxMetricProviders,

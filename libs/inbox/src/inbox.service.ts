@@ -56,7 +56,7 @@ export class InboxService {
     for (const row of rows) {
       if (!inserted.has(row.id)) continue;
       this.metrics.received(row.eventType);
-      if (row.handlerKeys.length === 0) this.noteUnhandled(row.eventType);
+      if (row.handlers.length === 0) this.noteUnhandled(row.eventType);
     }
     results
       .filter((r) => r.duplicate)
@@ -99,6 +99,21 @@ export class InboxService {
       }
       assertName('destination', message.eventType);
       if (rows.has(message.id)) continue; // the same id twice in one batch is a duplicate
+      if (
+        message.occurredAt != null &&
+        !(message.occurredAt instanceof Date && !Number.isNaN(message.occurredAt.getTime()))
+      ) {
+        throw new InvalidMessageError(
+          'occurredAt',
+          'Inbox message occurredAt must be a valid Date (or null).',
+        );
+      }
+      if (
+        message.headers !== undefined &&
+        Object.values(message.headers).some((v) => typeof v !== 'string')
+      ) {
+        throw new InvalidMessageError('headers', 'Inbox message headers must be an object of string values.');
+      }
       let payload: string;
       try {
         payload = this.options.codec.encode(message.payload);
@@ -112,7 +127,11 @@ export class InboxService {
         payload,
         headers: message.headers ?? {},
         occurredAt: message.occurredAt ?? null,
-        handlerKeys: this.registry.handlerKeys(message.eventType),
+        handlers: this.registry.handlerKeys(message.eventType).map((key) => ({
+          key,
+          maxAttempts:
+            this.registry.get(message.eventType, key)!.options.maxAttempts ?? this.options.maxAttempts,
+        })),
       });
     }
     return [...rows.values()];

@@ -8,6 +8,7 @@ export class InboxSql {
   readonly settle: string;
   readonly markDone: string;
   readonly releaseOwner: string;
+  readonly markExhausted: string;
   readonly stats: string;
   readonly listDead: string;
   readonly replay: string;
@@ -25,7 +26,7 @@ export class InboxSql {
     // inserts nothing. State rows are only created with the message row.
     this.receive = `WITH incoming AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])
-          AS u(id, event_type, message_type, payload, headers, occurred_at, handler_keys)
+          AS u(id, event_type, message_type, payload, headers, occurred_at, handlers)
       ),
       inserted AS (
         INSERT INTO ${messages} (id, event_type, message_type, payload, headers, occurred_at)
@@ -34,10 +35,11 @@ export class InboxSql {
         RETURNING id
       ),
       handler_rows AS (
-        INSERT INTO ${states} (message_id, handler_key)
-        SELECT i.id, k.key FROM inserted i JOIN incoming USING (id),
-          -- handler keys travel comma-joined (a key cannot contain a comma)
-          LATERAL unnest(string_to_array(incoming.handler_keys, ',')) AS k(key)
+        INSERT INTO ${states} (message_id, handler_key, event_type, max_attempts)
+        SELECT i.id, split_part(h.handler, ':', 1), incoming.event_type, split_part(h.handler, ':', 2)::int
+        FROM inserted i JOIN incoming USING (id),
+          -- handlers travel as "key:maxAttempts,…" (a key holds neither ',' nor ':')
+          LATERAL unnest(string_to_array(incoming.handlers, ',')) AS h(handler)
         RETURNING 1
       ),
       wake AS (SELECT pg_notify($8, '') FROM inserted LIMIT 1)
@@ -47,7 +49,8 @@ export class InboxSql {
     this.claim = `WITH token AS (SELECT nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq') AS value),
       due AS (
         SELECT message_id, handler_key FROM ${states}
-        WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now()
+        WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now() AND attempts < max_attempts
+          AND (event_type, handler_key) IN (SELECT * FROM unnest($4::text[], $5::text[]))
         ORDER BY available_at LIMIT $1 FOR UPDATE SKIP LOCKED
       )
       UPDATE ${states} st SET status = 'progress', attempts = st.attempts + 1, lease_owner = $2,
@@ -62,18 +65,25 @@ export class InboxSql {
     // a timed-out attempt can no longer mark it done.
     this.settle = `UPDATE ${states} st SET
         status = CASE WHEN r.outcome = 'done' THEN 'done'
-                      WHEN r.outcome = 'dead' OR st.attempts >= r.max_attempts THEN 'dead'
+                      WHEN r.outcome = 'dead' OR st.attempts >= st.max_attempts THEN 'dead'
                       ELSE 'failed' END,
         available_at = CASE WHEN r.outcome = 'failed' THEN now() + r.delay_ms * interval '1 millisecond' ELSE st.available_at END,
         last_error = r.error, lease_owner = NULL, lease_token = NULL, updated_at = now()
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])
-        AS r(message_id, handler_key, outcome, error, delay_ms, max_attempts)
-      WHERE st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $7
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+        AS r(message_id, handler_key, outcome, error, delay_ms)
+      WHERE st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $6
       RETURNING st.message_id, st.handler_key, st.status, st.attempts`;
 
     this.markDone = `UPDATE ${states} SET status = 'done', last_error = NULL, lease_owner = NULL,
         lease_token = NULL, updated_at = now()
       WHERE message_id = $1 AND handler_key = $2 AND lease_token = $3`;
+    // An attempt whose process died (lease expired) still counted: on the last one the
+    // handler is dead, not retried forever by a message that crashes its worker.
+    this.markExhausted = `UPDATE ${states} SET status = 'dead', lease_owner = NULL, lease_token = NULL, updated_at = now(),
+        last_error = coalesce(last_error || '; ', '') || 'lease expired on the last attempt (worker crashed or stalled)'
+      WHERE status IN ('progress', 'pending', 'failed') AND available_at <= now() AND attempts >= max_attempts
+        AND (event_type, handler_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+      RETURNING message_id, handler_key, event_type, attempts, last_error`;
     this.releaseOwner = `UPDATE ${states} SET status = 'pending', lease_owner = NULL, lease_token = NULL,
         attempts = greatest(attempts - 1, 0), available_at = now()
       WHERE lease_owner = $1 AND status = 'progress'`;

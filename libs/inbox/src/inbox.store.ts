@@ -8,7 +8,7 @@ export interface StoredIncoming {
   payload: string;
   headers: Record<string, string>;
   occurredAt: Date | null;
-  handlerKeys: string[];
+  handlers: Array<{ key: string; maxAttempts: number }>;
 }
 
 export interface ClaimedWork {
@@ -30,7 +30,6 @@ export interface WorkOutcome {
   outcome: 'done' | 'failed' | 'dead';
   error: string | null;
   delayMs: number;
-  maxAttempts: number;
 }
 
 export interface SettledRow {
@@ -58,6 +57,12 @@ export interface DeadInboxHandler {
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
+/** Parallel arrays of the (eventType, handlerKey) pairs a process has registered. */
+export interface HandlerPairs {
+  eventTypes: string[];
+  keys: string[];
+}
+
 /** All SQL of the inbox, as named prepared statements, set-based per batch. */
 export class InboxStore {
   constructor(
@@ -78,14 +83,21 @@ export class InboxStore {
       messages.map((m) => m.payload),
       messages.map((m) => JSON.stringify(m.headers)),
       messages.map((m) => m.occurredAt?.toISOString() ?? null),
-      messages.map((m) => m.handlerKeys.join(',')),
+      messages.map((m) => m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(',')),
       notifyChannel,
     ]);
     return new Set(rows.map((r) => r.id as string));
   }
 
-  async claim(limit: number, owner: string, leaseMs: number): Promise<ClaimedWork[]> {
-    const { rows } = await this.run(this.pool, 'claim', this.sql.claim, [limit, owner, leaseMs]);
+  /** Claims due work among the (eventType, handlerKey) pairs this process can run. */
+  async claim(limit: number, owner: string, leaseMs: number, handlers: HandlerPairs): Promise<ClaimedWork[]> {
+    const { rows } = await this.run(this.pool, 'claim', this.sql.claim, [
+      limit,
+      owner,
+      leaseMs,
+      handlers.eventTypes,
+      handlers.keys,
+    ]);
     return rows.map((r) => ({
       messageId: r.message_id,
       handlerKey: r.handler_key,
@@ -109,7 +121,6 @@ export class InboxStore {
       outcomes.map((o) => o.outcome),
       outcomes.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
       outcomes.map((o) => Math.round(o.delayMs)),
-      outcomes.map((o) => o.maxAttempts),
       leaseToken,
     ]);
     return rows.map((r) => ({
@@ -124,6 +135,25 @@ export class InboxStore {
   async markDone(db: Queryable, messageId: string, handlerKey: string, leaseToken: string): Promise<boolean> {
     const result = await this.run(db, 'mark_done', this.sql.markDone, [messageId, handlerKey, leaseToken]);
     return result.rowCount === 1;
+  }
+
+  /** Marks dead the runs whose last attempt's lease expired; returns them. */
+  async markExhausted(
+    handlers: HandlerPairs,
+  ): Promise<
+    Array<{ messageId: string; handlerKey: string; eventType: string; attempts: number; lastError: string }>
+  > {
+    const { rows } = await this.run(this.pool, 'mark_exhausted', this.sql.markExhausted, [
+      handlers.eventTypes,
+      handlers.keys,
+    ]);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      handlerKey: r.handler_key,
+      eventType: r.event_type,
+      attempts: r.attempts,
+      lastError: r.last_error,
+    }));
   }
 
   async releaseOwner(owner: string): Promise<number> {

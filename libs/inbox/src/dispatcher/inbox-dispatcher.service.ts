@@ -10,7 +10,7 @@ import { WakeSignal } from '@courier/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';
-import { InboxStore, type ClaimedWork, type WorkOutcome } from '../inbox.store';
+import { InboxStore, type ClaimedWork, type HandlerPairs, type WorkOutcome } from '../inbox.store';
 import { InboxMetrics } from '../metrics/inbox.metrics';
 import { HandlerRunner, type RunResult } from './handler-runner';
 
@@ -31,6 +31,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private loop?: Promise<void>;
   private stopping = false;
   private running = 0;
+  private handlerPairs: HandlerPairs = { eventTypes: [], keys: [] };
+  private lastExhaustedCheck = 0;
 
   constructor(
     @Inject(RESOLVED_INBOX_OPTIONS) private readonly options: ResolvedInboxOptions,
@@ -50,6 +52,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     await this.stop();
   }
 
+  isEnabled(): boolean {
+    return this.options.dispatcher.enabled;
+  }
+
   isRunning(): boolean {
     return this.loop !== undefined && !this.stopping;
   }
@@ -57,6 +63,11 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    const handlers = this.registry.all();
+    this.handlerPairs = {
+      eventTypes: handlers.map((h) => h.eventType),
+      keys: handlers.map((h) => h.handlerKey),
+    };
     this.loop = this.run();
   }
 
@@ -98,7 +109,13 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       }
       let claimed: ClaimedWork[];
       try {
-        claimed = await this.store.claim(capacity, this.options.dispatcher.processorId, handlerLeaseMs);
+        await this.deadenExhausted();
+        claimed = await this.store.claim(
+          capacity,
+          this.options.dispatcher.processorId,
+          handlerLeaseMs,
+          this.handlerPairs,
+        );
         errorStreak = 0;
       } catch (error) {
         errorStreak++;
@@ -135,7 +152,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       }),
     );
     const outcomes: WorkOutcome[] = [];
-    for (const { work, handler, result } of results) {
+    for (const { work, result } of results) {
       if (result.outcome === 'done' && result.committed) {
         this.metrics.handled(work.handlerKey, 'done', result);
         continue; // settled in its own transaction
@@ -146,7 +163,6 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         outcome: result.outcome,
         error: result.outcome === 'done' ? null : result.error,
         delayMs: this.options.backoff.delayAfter(work.attempt),
-        maxAttempts: handler?.options.maxAttempts ?? this.options.maxAttempts,
       });
     }
     const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
@@ -177,6 +193,25 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
     if (retryDelays.length > 0) this.wakeAfter(Math.min(...retryDelays));
+  }
+
+  /** At most once per poll interval: runs whose last attempt died with its worker become dead. */
+  private async deadenExhausted(): Promise<void> {
+    if (Date.now() - this.lastExhaustedCheck < this.options.dispatcher.pollIntervalMs) return;
+    this.lastExhaustedCheck = Date.now();
+    for (const row of await this.store.markExhausted(this.handlerPairs)) {
+      this.metrics.dead(row.handlerKey);
+      this.logger.error(`"${row.handlerKey}" is dead for message ${row.messageId}: ${row.lastError}`);
+      const info = {
+        messageId: row.messageId,
+        eventType: row.eventType,
+        handlerKey: row.handlerKey,
+        attempts: row.attempts,
+        error: row.lastError,
+      };
+      await this.callback('onError', () => this.options.onError?.({ ...info, dead: true }));
+      await this.callback('onDead', () => this.options.onDead?.(info));
+    }
   }
 
   private async callback(name: string, call: () => unknown): Promise<void> {

@@ -48,7 +48,7 @@ export class InboxHealthIndicator {
       ...(consumers ? { consumersAttached: consumers.attached, consumersExpected: consumers.expected } : {}),
     };
     const problems: string[] = [];
-    if (!data.dispatcherRunning) problems.push('dispatcher not running');
+    if (this.dispatcher.isEnabled() && !data.dispatcherRunning) problems.push('dispatcher not running');
     if (thresholds.maxOldestDueAgeMs !== undefined && stats.oldestDueAgeMs > thresholds.maxOldestDueAgeMs) {
       problems.push(`oldest due handler run waits ${data.oldestDueAgeMs} ms`);
     }

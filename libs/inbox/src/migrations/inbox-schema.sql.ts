@@ -22,6 +22,10 @@ export function inboxSchemaSql(schemaName: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${schema}.inbox_handler_states (
       message_id   text        NOT NULL REFERENCES ${schema}.inbox_messages (id) ON DELETE CASCADE,
       handler_key  text        NOT NULL,
+      -- Denormalised from the message: a process claims only the (event type, handler)
+      -- pairs it has registered, so processes with different handlers share one inbox.
+      event_type   text        NOT NULL,
+      max_attempts integer     NOT NULL,
       status       text        NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'progress', 'failed', 'done', 'dead')),
       attempts     integer     NOT NULL DEFAULT 0,
@@ -31,7 +35,7 @@ export function inboxSchemaSql(schemaName: string): string[] {
       last_error   text,
       updated_at   timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (message_id, handler_key)
-    ) WITH (fillfactor = 80)`,
+    )`,
     // The dispatcher's claim: due work only; done and dead rows never enter this index.
     `CREATE INDEX IF NOT EXISTS inbox_handler_states_due ON ${schema}.inbox_handler_states (available_at)
       WHERE status IN ('pending', 'progress', 'failed')`,

@@ -21,6 +21,9 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
   let payload: unknown;
   try {
     payload = codec.decode(delivery.content);
+    // What parses may still not store (1e400 parses to Infinity): find out here, per
+    // delivery, rather than fail the whole batch's insert.
+    codec.encode(payload);
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }

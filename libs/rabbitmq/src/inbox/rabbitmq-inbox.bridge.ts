@@ -20,10 +20,13 @@ import { fromDelivery } from './amqp-inbound.mapper';
 /** Header naming why a delivery was dead-lettered by the bridge. */
 export const DEAD_LETTER_REASON_HEADER = 'x-courier-dead-letter-reason';
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
+const REATTACH_DELAY_MS = 2_000;
 
 interface Pending {
   delivery: ConsumeMessage;
   eventType: string;
+  /** The channel it came on: acks go back there, and only while it is open. */
+  channel: ConfirmChannel;
 }
 
 /**
@@ -38,7 +41,11 @@ interface Pending {
 export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RabbitMQInboxBridge');
   private channel?: ConfirmChannel;
+  private readonly openChannels = new WeakSet<ConfirmChannel>();
+  private consumerTags: string[] = [];
   private attached = 0;
+  private attaching = false;
+  private reattachTimer?: NodeJS.Timeout;
   private buffer: Pending[] = [];
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -70,6 +77,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
   /** Stops consuming, lets stored deliveries be acked, then closes the channel. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.reattachTimer);
     const channel = this.channel;
     if (!channel) return;
     for (const tag of this.consumerTags) await channel.cancel(tag).catch(() => undefined);
@@ -88,23 +96,16 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     return this.options.inbox.queueName(this.inboxOptions!.serviceName, eventType);
   }
 
-  private consumerTags: string[] = [];
-
+  /** Single-flight: overlapping triggers (connect, channel close, retry) never stack consumers. */
   private async attach(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.attaching) return;
+    this.attaching = true;
+    clearTimeout(this.reattachTimer);
+    this.attached = 0;
+    let channel: ConfirmChannel | undefined;
     try {
-      const channel = await this.connection.createConfirmChannel();
-      channel.on('error', (error: Error) =>
-        this.logger.warn(`Inbox channel closed by broker: ${this.connection.safe(error)}`),
-      );
-      channel.on('close', () => {
-        if (this.channel !== channel) return;
-        this.channel = undefined;
-        this.attached = 0;
-        // Closed by the broker while the connection lives on: attach again.
-        if (!this.stopping && this.connection.isConnected())
-          setTimeout(() => void this.attach(), 1_000).unref();
-      });
+      channel = await this.connection.createConfirmChannel();
+      this.watch(channel);
       await channel.prefetch(this.options.inbox.prefetch);
       const deadLetterExchange = `${this.inboxOptions!.serviceName}.dead-letter`;
       await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
@@ -112,9 +113,10 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
       this.consumerTags = [];
       for (const eventType of this.registry!.eventTypes()) {
         const queue = await this.declare(channel, eventType, deadLetterExchange);
+        const source = channel;
         const { consumerTag } = await channel.consume(
           queue,
-          (delivery) => delivery && this.enqueue({ delivery, eventType }),
+          (delivery) => delivery && this.enqueue({ delivery, eventType, channel: source }),
         );
         this.consumerTags.push(consumerTag);
         this.attached++;
@@ -124,8 +126,35 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
       );
     } catch (error) {
       this.logger.error(`Could not attach inbox consumers: ${this.connection.safe(error)}; retrying`);
-      if (!this.stopping) setTimeout(() => void this.attach(), 2_000).unref();
+      this.attached = 0;
+      if (channel && this.channel === channel) this.channel = undefined;
+      await channel?.close().catch(() => undefined);
+      this.scheduleAttach();
+    } finally {
+      this.attaching = false;
     }
+  }
+
+  private watch(channel: ConfirmChannel): void {
+    this.openChannels.add(channel);
+    channel.on('error', (error: Error) =>
+      this.logger.warn(`Inbox channel closed by broker: ${this.connection.safe(error)}`),
+    );
+    channel.on('close', () => {
+      this.openChannels.delete(channel);
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.attached = 0;
+      // Closed by the broker while the connection lives on: attach again.
+      if (this.connection.isConnected()) this.scheduleAttach();
+    });
+  }
+
+  private scheduleAttach(): void {
+    if (this.stopping) return;
+    clearTimeout(this.reattachTimer);
+    this.reattachTimer = setTimeout(() => void this.attach(), REATTACH_DELAY_MS);
+    this.reattachTimer.unref();
   }
 
   private async declare(
@@ -171,30 +200,34 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return Promise.resolve();
-    const work = this.store(batch).finally(() => this.inFlight.delete(work));
+    const work = this.store(batch)
+      .catch((error: Error) =>
+        this.logger.error(`Inbox batch failed (the broker redelivers it): ${error.message}`),
+      )
+      .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
     return work;
   }
 
   private async store(batch: Pending[]): Promise<void> {
-    const channel = this.channel;
-    if (!channel) return; // the channel is gone: the broker redelivers these
     const valid: Pending[] = [];
     const messages = [];
     for (const pending of batch) {
+      // A closed channel's deliveries are redelivered by the broker: nothing to do.
+      if (!this.openChannels.has(pending.channel)) continue;
       const inbound = fromDelivery(pending.delivery, pending.eventType, this.inboxOptions!.codec);
       if (inbound.ok) {
         valid.push(pending);
         messages.push(inbound.message);
       } else {
-        await this.deadLetter(channel, pending, inbound.reason);
+        await this.deadLetter(pending, inbound.reason);
       }
     }
     if (messages.length === 0) return;
     try {
       await this.inbox!.receiveMany(messages);
       this.storeFailures = 0;
-      valid.forEach(({ delivery }) => channel.ack(delivery));
+      valid.forEach((pending) => this.settle(pending, 'ack'));
     } catch (error) {
       this.storeFailures++;
       const delay = Math.min(
@@ -206,38 +239,52 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
       );
       // Hold them (prefetch stops the flow meanwhile), then requeue: no hot loop.
       await new Promise((resolve) => setTimeout(resolve, delay));
-      valid.forEach(({ delivery }) => this.channel === channel && channel.nack(delivery, false, true));
+      valid.forEach((pending) => this.settle(pending, 'requeue'));
     }
   }
 
-  private deadLetter(
-    channel: ConfirmChannel,
-    { delivery, eventType }: Pending,
-    reason: string,
-  ): Promise<void> {
+  /** Acks or requeues on the delivery's own channel, if it is still open. */
+  private settle({ delivery, channel }: Pending, how: 'ack' | 'requeue'): void {
+    if (!this.openChannels.has(channel)) return;
+    try {
+      if (how === 'ack') channel.ack(delivery);
+      else channel.nack(delivery, false, true);
+    } catch (error) {
+      this.logger.warn(
+        `Could not ${how} a delivery (the broker redelivers it): ${this.connection.safe(error)}`,
+      );
+    }
+  }
+
+  private deadLetter(pending: Pending, reason: string): Promise<void> {
+    const { delivery, eventType, channel } = pending;
     const queue = this.queueName(eventType);
     this.logger.warn(`Dead-lettering a delivery from ${queue}: ${reason}`);
     return new Promise((resolve) => {
-      channel.publish(
-        `${this.inboxOptions!.serviceName}.dead-letter`,
-        `${queue}.dead`,
-        delivery.content,
-        {
-          ...delivery.properties,
-          headers: {
-            ...(delivery.properties.headers ?? {}),
-            [DEAD_LETTER_REASON_HEADER]: reason.slice(0, 1_000),
-            'x-courier-original-exchange': delivery.fields.exchange,
-            'x-courier-original-routing-key': delivery.fields.routingKey,
+      try {
+        channel.publish(
+          `${this.inboxOptions!.serviceName}.dead-letter`,
+          `${queue}.dead`,
+          delivery.content,
+          {
+            ...delivery.properties,
+            headers: {
+              ...(delivery.properties.headers ?? {}),
+              [DEAD_LETTER_REASON_HEADER]: reason.slice(0, 1_000),
+              'x-courier-original-exchange': delivery.fields.exchange,
+              'x-courier-original-routing-key': delivery.fields.routingKey,
+            },
           },
-        },
-        (error: unknown) => {
-          // Ack only once the copy is safe; otherwise let the broker redeliver the original.
-          if (error) channel.nack(delivery, false, true);
-          else channel.ack(delivery);
-          resolve();
-        },
-      );
+          (error: unknown) => {
+            // Ack only once the copy is safe; otherwise the broker redelivers the original.
+            this.settle(pending, error ? 'requeue' : 'ack');
+            resolve();
+          },
+        );
+      } catch (error) {
+        this.logger.warn(`Could not dead-letter (${this.connection.safe(error)}); the broker redelivers it`);
+        resolve();
+      }
     });
   }
 }
