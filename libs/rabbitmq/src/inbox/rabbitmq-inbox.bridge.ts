@@ -21,6 +21,7 @@ import { fromDelivery } from './amqp-inbound.mapper';
 export const DEAD_LETTER_REASON_HEADER = 'x-courier-dead-letter-reason';
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
 const REATTACH_DELAY_MS = 2_000;
+const MAX_STORES_IN_FLIGHT = 2;
 
 interface Pending {
   delivery: ConsumeMessage;
@@ -81,7 +82,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     const channel = this.channel;
     if (!channel) return;
     for (const tag of this.consumerTags) await channel.cancel(tag).catch(() => undefined);
-    await this.flush();
+    await this.flush(true);
     await Promise.allSettled([...this.inFlight]);
     await channel.close().catch(() => undefined);
     this.channel = undefined;
@@ -187,16 +188,20 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
 
   private enqueue(pending: Pending): void {
     this.buffer.push(pending);
-    if (this.buffer.length >= this.options.inbox.prefetch) void this.flush();
-    else if (!this.flushScheduled) {
+    if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => void this.flush());
     }
   }
 
-  /** Stores what arrived since the last flush in one statement, then acks it. */
-  private flush(): Promise<void> {
+  /**
+   * Stores what arrived since the last flush in one statement, then acks it. At most
+   * MAX_STORES_IN_FLIGHT run at once: meanwhile deliveries gather into the next, larger
+   * batch (fewer, bigger INSERTs rather than many small ones competing).
+   */
+  private flush(force = false): Promise<void> {
     this.flushScheduled = false;
+    if (!force && this.inFlight.size >= MAX_STORES_IN_FLIGHT) return Promise.resolve();
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return Promise.resolve();
@@ -204,7 +209,10 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
       .catch((error: Error) =>
         this.logger.error(`Inbox batch failed (the broker redelivers it): ${error.message}`),
       )
-      .finally(() => this.inFlight.delete(work));
+      .finally(() => {
+        this.inFlight.delete(work);
+        if (this.buffer.length > 0) void this.flush();
+      });
     this.inFlight.add(work);
     return work;
   }
