@@ -12,21 +12,21 @@
  * 2-core machine a neighbour's burst can only make a run slower, never faster.
  */
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { measureDispatcherDrain, type DispatcherDrainResult } from './phases/inbox-dispatcher';
 import { measureInboxDrain, type InboxDrainResult, type InboxDrainSettings } from './phases/inbox-drain';
 import { measureRawConsume } from './phases/raw-consume';
 import { BenchContext } from './support/bench-context';
 import { fmtMs, fmtPct, fmtRate, renderTable, verdict, type TableRow } from './support/bench-stats';
-import type { CallStats } from './support/inbox-probes';
+import { SIZE_BUCKETS, type CallStats } from './support/inbox-probes';
 
 const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 20_000);
 const RUNS = Number(process.env.BENCH_INBOX_RUNS ?? 2);
 const PREFETCH = 200; // the raw ceiling's; also the bridge's default
 const DUPLICATE_FRACTIONS = [0, 0.3];
-/** One tuned setting, printed for context next to the defaults (one run each). */
-const TUNED: Omit<InboxDrainSettings, 'duplicateFraction'> = {
-  dispatcher: { batchSize: 200, concurrency: 200 },
-};
+/** One tuned setting, printed for context next to the defaults. */
+const TUNED: Omit<InboxDrainSettings, 'duplicateFraction'> = { dispatcher: { concurrency: 200 } };
 
 // Target from the issue.
 const MIN_FRACTION_OF_CEILING = 0.5;
@@ -35,15 +35,18 @@ const count = (n: number) => n.toLocaleString('en-US');
 const rates = (values: number[]) => values.map((v) => count(Math.round(v))).join(' / ');
 const load = () => loadavg()[0].toFixed(2);
 const pct = (f: number) => `${Math.round(f * 100)}%`;
+const perCall = (s: CallStats, of: 'items' | 'busyMs') => s[of] / Math.max(1, s.calls);
 const describe = (s: Omit<InboxDrainSettings, 'duplicateFraction'>) => {
   const d = s.dispatcher ?? {};
   const parts = [
     s.prefetch !== undefined ? `prefetch ${s.prefetch}` : '',
     d.batchSize !== undefined ? `dispatcher batchSize ${d.batchSize}` : '',
-    d.concurrency !== undefined ? `concurrency ${d.concurrency}` : '',
+    d.concurrency !== undefined ? `dispatcher concurrency ${d.concurrency}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'defaults';
 };
+const best = <T extends { perSecond: number }>(results: T[]) =>
+  results.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 
 async function main(): Promise<void> {
   const context = await BenchContext.open('inbox');
@@ -55,12 +58,10 @@ async function main(): Promise<void> {
     // The ceiling is measured first and last (best of the two), around everything else.
     const ceilingRuns: number[] = [];
     const raw = async (run: number) => {
-      context.note(
-        `raw ceiling (${run}/${RUNS}): consume + ack ${MESSAGES} persistent msgs, prefetch ${PREFETCH}`,
-      );
+      context.note(`raw ceiling (${run}/2): consume + ack ${MESSAGES} persistent msgs, prefetch ${PREFETCH}`);
       const result = await measureRawConsume(context, MESSAGES, PREFETCH);
       context.note(
-        `raw ceiling (${run}/${RUNS}): ${(result.ms / 1000).toFixed(2)} s = ${fmtRate(result.perSecond)}`,
+        `raw ceiling (${run}/2): ${(result.ms / 1000).toFixed(2)} s = ${fmtRate(result.perSecond)}`,
       );
       ceilingRuns.push(result.perSecond);
     };
@@ -71,14 +72,16 @@ async function main(): Promise<void> {
       const r = await measureInboxDrain(context, settings, MESSAGES);
       context.note(
         `${label}: ${fmtRate(r.perSecond)}; stored+acked ${fmtMs(r.storedAckedMs)}, all done ${fmtMs(r.doneMs)}; ` +
-          `handler runs ${r.handlerRuns} for ${r.uniqueIds} unique ids; ${summarize('receive', r.receive)}; ` +
-          `${summarize('claim', r.claim)}; ${summarize('settle', r.settle)}; machine CPU ${fmtPct(r.cpu.machineBusy)} ` +
-          `of ${r.cpu.cores}, node ${r.cpu.nodeCores.toFixed(2)} cores, event loop ${fmtPct(r.cpu.eventLoopUtilization)}`,
+          `handler runs ${r.handlerRuns} for ${r.uniqueIds} unique ids; ${summarize('store', r.receive)}, ` +
+          `${r.receive.failed} failed; ${summarize('claim', r.claim)}; ${summarize('settle', r.settle)}; ` +
+          `machine CPU ${fmtPct(r.cpu.machineBusy)} of ${r.cpu.cores}, node ${r.cpu.nodeCores.toFixed(2)} cores, ` +
+          `event loop ${fmtPct(r.cpu.eventLoopUtilization)}`,
       );
       return r;
     };
 
     const defaults = new Map<number, InboxDrainResult[]>(DUPLICATE_FRACTIONS.map((f) => [f, []]));
+    const tuned = new Map<number, InboxDrainResult[]>(DUPLICATE_FRACTIONS.map((f) => [f, []]));
     for (let run = 1; run <= RUNS; run++) {
       for (const fraction of DUPLICATE_FRACTIONS) {
         defaults
@@ -91,14 +94,34 @@ async function main(): Promise<void> {
           );
       }
     }
-    const tuned: InboxDrainResult[] = [];
     for (const fraction of DUPLICATE_FRACTIONS) {
-      tuned.push(
-        await drain(
-          { duplicateFraction: fraction, ...TUNED },
-          `inbox ${pct(fraction)} dup, ${describe(TUNED)}`,
-        ),
+      tuned
+        .get(fraction)!
+        .push(
+          await drain(
+            { duplicateFraction: fraction, ...TUNED },
+            `inbox ${pct(fraction)} dup, ${describe(TUNED)}`,
+          ),
+        );
+    }
+
+    // Each stage alone, to see which one bounds the whole.
+    const bridgeAlone = await drain(
+      { duplicateFraction: 0, dispatcher: { enabled: false } },
+      'bridge alone (dispatcher off), 0% dup',
+    );
+    const dispatcherAlone: Array<{ label: string; result: DispatcherDrainResult }> = [];
+    for (const [label, settings] of [
+      ['defaults', undefined],
+      [describe(TUNED), TUNED.dispatcher],
+    ] as const) {
+      context.note(`dispatcher alone, ${label}: store ${MESSAGES} messages, then drain`);
+      const result = await measureDispatcherDrain(context, settings, MESSAGES);
+      context.note(
+        `dispatcher alone, ${label}: ${fmtRate(result.perSecond, 'handlers/s')}; ${summarize('claim', result.claim)}; ` +
+          `${summarize('settle', result.settle)}`,
       );
+      dispatcherAlone.push({ label, result });
     }
 
     await raw(2);
@@ -115,35 +138,41 @@ async function main(): Promise<void> {
       },
     ];
     const section = (title: string, results: InboxDrainResult[], judged: boolean) => {
-      const best = results.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      const top = best(results);
       const exact = results.every(exactlyOnce);
+      const runs = results.length > 1 ? `runs ${rates(results.map((r) => r.perSecond))}` : '1 run';
       rows.push(
         { figure: title, value: '' },
         {
-          figure: `   deliveries/s, ${fmtPct(best.perSecond / ceiling)} of ceiling (runs ${rates(results.map((r) => r.perSecond))})`,
-          value: fmtRate(best.perSecond),
-          target: judged
-            ? `>= 50% = ${fmtRate(minRate)}${exact ? '' : ', NOT EXACTLY ONCE'}`
-            : exact
-              ? ''
-              : 'NOT EXACTLY ONCE',
-          verdict: judged ? verdict(best.perSecond >= minRate && exact) : '',
+          figure: `   deliveries/s, ${fmtPct(top.perSecond / ceiling)} of ceiling (${runs})`,
+          value: fmtRate(top.perSecond),
+          target: judged ? `>= 50% = ${fmtRate(minRate)}` : '',
+          verdict: judged ? verdict(top.perSecond >= minRate && exact) : '',
         },
         {
-          figure: `   until all stored + acked (queue empty)`,
-          value: fmtMs(best.storedAckedMs),
-          target: fmtRate(best.deliveries / (best.storedAckedMs / 1000)),
+          figure: `   until all ${count(top.deliveries)} stored + acked (queue empty)`,
+          value: fmtMs(top.storedAckedMs),
+          target: fmtRate(top.deliveries / (top.storedAckedMs / 1000)),
         },
         {
-          figure: `   until all handlers done`,
-          value: fmtMs(best.doneMs),
-          target: fmtRate(best.uniqueIds / (best.doneMs / 1000), 'handlers/s'),
+          figure: `   until all ${count(top.uniqueIds)} handlers done`,
+          value: fmtMs(top.doneMs),
+          target: fmtRate(top.uniqueIds / (top.doneMs / 1000), 'handlers/s'),
         },
         {
-          figure: `   handler runs vs unique ids (all runs)`,
+          figure: `   handler runs / unique ids (each run)`,
           value: results.map((r) => `${count(r.handlerRuns)} / ${count(r.uniqueIds)}`).join(', '),
           target: exact ? 'exactly once' : results.map(explainMismatch).join('; '),
           verdict: verdict(exact),
+        },
+        {
+          figure: `   bridge stores (each run): calls x deliveries/call, failed + requeued`,
+          value: results
+            .map(
+              (r) =>
+                `${count(r.receive.calls)} x ${perCall(r.receive, 'items').toFixed(1)}, ${r.receive.failed}`,
+            )
+            .join('; '),
         },
       );
     };
@@ -154,25 +183,48 @@ async function main(): Promise<void> {
         true,
       );
     }
-    tuned.forEach((result) =>
+    for (const fraction of DUPLICATE_FRACTIONS) {
       section(
-        `Courier inbox, ${pct(result.settings.duplicateFraction)} duplicate ids, tuned: ${describe(TUNED)} (1 run)`,
-        [result],
+        `Courier inbox, ${pct(fraction)} duplicate ids, tuned: ${describe(TUNED)}`,
+        tuned.get(fraction)!,
         false,
-      ),
+      );
+    }
+
+    rows.push(
+      { figure: 'each stage alone, 0% duplicate ids (1 run each)', value: '' },
+      {
+        figure: `   bridge alone (dispatcher off): stored + acked, ${fmtPct(bridgeAlone.storedAckedMs > 0 ? bridgeAlone.deliveries / (bridgeAlone.storedAckedMs / 1000) / ceiling : 0)} of ceiling`,
+        value: fmtRate(bridgeAlone.deliveries / (bridgeAlone.storedAckedMs / 1000)),
+        target: `${count(bridgeAlone.receive.calls)} stores x ${perCall(bridgeAlone.receive, 'items').toFixed(1)}, ${fmtMs(perCall(bridgeAlone.receive, 'busyMs'))} each`,
+      },
+      ...dispatcherAlone.map(({ label, result }) => ({
+        figure: `   dispatcher alone (${label}): claim -> run -> settle, ${fmtPct(result.perSecond / ceiling)} of ceiling`,
+        value: fmtRate(result.perSecond, 'handlers/s'),
+        target:
+          `${count(result.claim.calls)} claims x ${perCall(result.claim, 'items').toFixed(1)} rows, ` +
+          `${fmtMs(perCall(result.claim, 'busyMs'))} + ${fmtMs(perCall(result.settle, 'busyMs'))} settle`,
+      })),
     );
 
     // Where the time went, in the best default run without duplicates.
-    const best = defaults.get(0)!.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     rows.push(
-      { figure: 'where the time went (best default run, 0% duplicates)', value: '' },
-      ...breakdown(best),
+      { figure: 'where the time went (best default run, 0% duplicate ids)', value: '' },
+      ...breakdown(best(defaults.get(0)!)),
     );
 
     const header =
       `Courier inbox benchmark: ${cpus().length} CPUs, node ${process.version}, PostgreSQL ${postgres}, ` +
-      `RabbitMQ ${rabbitmq}; ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${loadAtStart} -> ${load()}`;
+      `RabbitMQ ${rabbitmq}; ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${loadAtStart} -> ${load()}` +
+      `\ncode measured: ${codeState()}`;
     process.stdout.write(`\n${header}\n\n${renderTable(rows)}\n`);
+    const broken = [...defaults.values(), ...tuned.values()].flat().filter((r) => !exactlyOnce(r));
+    if (broken.length > 0) {
+      process.stderr.write(
+        `exactly-once violated in ${broken.length} run(s): ${broken.map(explainMismatch).join('; ')}\n`,
+      );
+      process.exitCode = 1;
+    }
   } catch (error) {
     if (context.brokerInterrupted) {
       context.note(
@@ -182,6 +234,21 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     await context.cleanup();
+  }
+}
+
+/** Which code the figures belong to: the commit, and whether libs/ had uncommitted edits (read-only git). */
+function codeState(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--no-optional-locks', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'libs').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted file(s) in libs/` : ', libs/ clean'}`;
+  } catch {
+    return 'unknown (no git)';
   }
 }
 
@@ -206,37 +273,38 @@ function explainMismatch(r: InboxDrainResult): string {
 
 function summarize(name: string, s: CallStats): string {
   return (
-    `${name} ${s.calls} calls, ${(s.items / Math.max(1, s.calls)).toFixed(1)} items/call, ` +
-    `${(s.busyMs / Math.max(1, s.calls)).toFixed(2)} ms/call, max ${s.maxConcurrent} at once`
+    `${name} ${s.calls} calls x ${perCall(s, 'items').toFixed(1)} items, ` +
+    `${perCall(s, 'busyMs').toFixed(2)} ms/call, max ${s.maxConcurrent} at once`
   );
 }
 
 function breakdown(r: InboxDrainResult): TableRow[] {
-  const perCall = (s: CallStats) => fmtMs(s.busyMs / Math.max(1, s.calls));
   const share = (ms: number, of: number) => fmtPct(ms / of);
+  const sizes = SIZE_BUCKETS.map((b) => `${b}: ${r.receive.sizes[b] ?? 0}`).join(', ');
   return [
     {
-      figure: `   bridge: receiveMany (store) calls x deliveries/call`,
-      value: `${count(r.receive.calls)} x ${(r.receive.items / Math.max(1, r.receive.calls)).toFixed(1)}`,
-      target: `${perCall(r.receive)}/call, max ${r.receive.maxConcurrent} at once, busy ${share(r.receive.activeMs, r.storedAckedMs)} of stored+acked time`,
+      figure: `   bridge: stores (receiveMany) x deliveries/store, at once (max)`,
+      value: `${count(r.receive.calls)} x ${perCall(r.receive, 'items').toFixed(1)}, ${r.receive.maxConcurrent}`,
+      target: `${fmtMs(perCall(r.receive, 'busyMs'))}/store; a store running ${share(r.receive.activeMs, r.storedAckedMs)} of the stored+acked time`,
+    },
+    { figure: `   bridge: stores by deliveries carried`, value: '', target: sizes },
+    {
+      figure: `   dispatcher: claims x rows/claim (empty)`,
+      value: `${count(r.claim.calls)} x ${perCall(r.claim, 'items').toFixed(1)} (${r.claim.empty})`,
+      target: `${fmtMs(perCall(r.claim, 'busyMs'))}/claim; claims ${share(r.claim.busyMs, r.doneMs)} of the done time`,
     },
     {
-      figure: `   dispatcher: claim calls x rows/claim (empty claims)`,
-      value: `${count(r.claim.calls)} x ${(r.claim.items / Math.max(1, r.claim.calls)).toFixed(1)} (${r.claim.empty})`,
-      target: `${perCall(r.claim)}/claim, ${fmtMs(r.claim.busyMs)} in total = ${share(r.claim.busyMs, r.doneMs)} of done time`,
+      figure: `   dispatcher: settles x rows/settle`,
+      value: `${count(r.settle.calls)} x ${perCall(r.settle, 'items').toFixed(1)}`,
+      target: `${fmtMs(perCall(r.settle, 'busyMs'))}/settle; settles ${share(r.settle.busyMs, r.doneMs)} of the done time`,
     },
     {
-      figure: `   dispatcher: settle calls x rows/settle`,
-      value: `${count(r.settle.calls)} x ${(r.settle.items / Math.max(1, r.settle.calls)).toFixed(1)}`,
-      target: `${perCall(r.settle)}/settle, ${fmtMs(r.settle.busyMs)} in total = ${share(r.settle.busyMs, r.doneMs)} of done time`,
-    },
-    {
-      figure: `   CPU while draining: machine busy (of ${r.cpu.cores} cores) / node process / event loop`,
+      figure: `   CPU while draining: machine busy / node process / node event loop`,
       value: `${fmtPct(r.cpu.machineBusy)} / ${r.cpu.nodeCores.toFixed(2)} / ${fmtPct(r.cpu.eventLoopUtilization)}`,
-      target: 'node in cores; event loop utilisation',
+      target: `of ${r.cpu.cores} cores / cores / utilisation`,
     },
     {
-      figure: `   stored before bootstrap completed (timed from the first store then)`,
+      figure: `   deliveries stored before bootstrap completed (timed from the first store then)`,
       value: count(r.storedBeforeBootstrap),
     },
   ];

@@ -15,10 +15,25 @@ export interface CallStats {
   maxConcurrent: number;
   /** Calls that returned nothing (claim only). */
   empty: number;
+  /** Calls that threw (receive: the bridge then requeues the batch after a delay). */
+  failed: number;
+  /** Calls by items carried, in buckets (receive only): `1-4`, `5-19`, … */
+  sizes: Record<string, number>;
 }
 
 function newStats(): CallStats {
-  return { calls: 0, items: 0, busyMs: 0, activeMs: 0, maxConcurrent: 0, empty: 0 };
+  return { calls: 0, items: 0, busyMs: 0, activeMs: 0, maxConcurrent: 0, empty: 0, failed: 0, sizes: {} };
+}
+
+export const SIZE_BUCKETS = ['1-4', '5-19', '20-49', '50-99', '100-199', '200+'] as const;
+
+function bucket(n: number): string {
+  if (n < 5) return '1-4';
+  if (n < 20) return '5-19';
+  if (n < 50) return '20-49';
+  if (n < 100) return '50-99';
+  if (n < 200) return '100-199';
+  return '200+';
 }
 
 /**
@@ -55,10 +70,13 @@ export class InboxProbes {
       probes.receive,
       (args) => (args[0] as unknown[]).length,
       {
-        onStart: (at) => (probes.firstReceiveAt ??= at),
-        onResolved: (items) => {
+        onStart: (at, args) => {
+          probes.firstReceiveAt ??= at;
+          const size = bucket((args[0] as unknown[]).length);
+          probes.receive.sizes[size] = (probes.receive.sizes[size] ?? 0) + 1;
+        },
+        onResolved: () => {
           if (probes.receive.items >= probes.target) probes.storedAckedAt ??= performance.now();
-          return items;
         },
       },
     );
@@ -88,9 +106,9 @@ export class InboxProbes {
     stats: CallStats,
     itemsOf: (args: unknown[]) => number,
     hooks: {
-      onStart?: (at: number) => void;
+      onStart?: (at: number, args: unknown[]) => void;
       onResult?: (result: unknown) => void;
-      onResolved?: (items: number) => number;
+      onResolved?: () => void;
     },
   ): void {
     const host = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -99,7 +117,7 @@ export class InboxProbes {
     let activeSince = 0;
     host[method] = async function (this: unknown, ...args: unknown[]) {
       const started = performance.now();
-      hooks.onStart?.(started);
+      hooks.onStart?.(started, args);
       if (running++ === 0) activeSince = started;
       stats.maxConcurrent = Math.max(stats.maxConcurrent, running);
       try {
@@ -108,8 +126,11 @@ export class InboxProbes {
         const items = itemsOf(args);
         stats.items += items;
         hooks.onResult?.(result);
-        hooks.onResolved?.(items);
+        hooks.onResolved?.();
         return result;
+      } catch (error) {
+        stats.failed++;
+        throw error;
       } finally {
         const ended = performance.now();
         stats.busyMs += ended - started;

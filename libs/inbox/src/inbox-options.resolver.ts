@@ -73,8 +73,8 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
     notifyChannel: `${schema}_inbox`.slice(0, 63),
     dispatcher: {
       enabled: dispatcher.enabled ?? true,
-      batchSize: OptionChecks.integer('dispatcher.batchSize', dispatcher.batchSize ?? 50, 1, 10_000),
-      concurrency: OptionChecks.integer('dispatcher.concurrency', dispatcher.concurrency ?? 100, 1, 1_000),
+      batchSize: OptionChecks.integer('dispatcher.batchSize', dispatcher.batchSize ?? 100, 1, 10_000),
+      concurrency: OptionChecks.integer('dispatcher.concurrency', dispatcher.concurrency ?? 200, 1, 1_000),
       pollIntervalMs: OptionChecks.integer(
         'dispatcher.pollIntervalMs',
         dispatcher.pollIntervalMs ?? 5_000,

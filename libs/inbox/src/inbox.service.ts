@@ -134,7 +134,8 @@ export class InboxService {
         })),
       });
     }
-    return [...rows.values()];
+    // Sorted by id: concurrent batches then lock overlapping ids in one order (no deadlock).
+    return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private noteUnhandled(eventType: string): void {

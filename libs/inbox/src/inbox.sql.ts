@@ -50,7 +50,9 @@ export class InboxSql {
       due AS (
         SELECT message_id, handler_key FROM ${states}
         WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now() AND attempts < max_attempts
-          AND (event_type, handler_key) IN (SELECT * FROM unnest($4::text[], $5::text[]))
+          -- A scalar filter, not a join: with a fresh backlog (statistics not yet analysed)
+          -- a join made the planner sort every due row instead of walking the index.
+          AND event_type || ' ' || handler_key = ANY($4::text[])
         ORDER BY available_at LIMIT $1 FOR UPDATE SKIP LOCKED
       )
       UPDATE ${states} st SET status = 'progress', attempts = st.attempts + 1, lease_owner = $2,
@@ -82,7 +84,7 @@ export class InboxSql {
     this.markExhausted = `UPDATE ${states} SET status = 'dead', lease_owner = NULL, lease_token = NULL, updated_at = now(),
         last_error = coalesce(last_error || '; ', '') || 'lease expired on the last attempt (worker crashed or stalled)'
       WHERE status IN ('progress', 'pending', 'failed') AND available_at <= now() AND attempts >= max_attempts
-        AND (event_type, handler_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        AND event_type || ' ' || handler_key = ANY($1::text[])
       RETURNING message_id, handler_key, event_type, attempts, last_error`;
     this.releaseOwner = `UPDATE ${states} SET status = 'pending', lease_owner = NULL, lease_token = NULL,
         attempts = greatest(attempts - 1, 0), available_at = now()

@@ -57,10 +57,9 @@ export interface DeadInboxHandler {
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
-/** Parallel arrays of the (eventType, handlerKey) pairs a process has registered. */
+/** The (eventType, handlerKey) pairs a process has registered, as "eventType handlerKey" (neither holds a space). */
 export interface HandlerPairs {
-  eventTypes: string[];
-  keys: string[];
+  pairs: string[];
 }
 
 /** All SQL of the inbox, as named prepared statements, set-based per batch. */
@@ -95,8 +94,7 @@ export class InboxStore {
       limit,
       owner,
       leaseMs,
-      handlers.eventTypes,
-      handlers.keys,
+      handlers.pairs,
     ]);
     return rows.map((r) => ({
       messageId: r.message_id,
@@ -143,10 +141,7 @@ export class InboxStore {
   ): Promise<
     Array<{ messageId: string; handlerKey: string; eventType: string; attempts: number; lastError: string }>
   > {
-    const { rows } = await this.run(this.pool, 'mark_exhausted', this.sql.markExhausted, [
-      handlers.eventTypes,
-      handlers.keys,
-    ]);
+    const { rows } = await this.run(this.pool, 'mark_exhausted', this.sql.markExhausted, [handlers.pairs]);
     return rows.map((r) => ({
       messageId: r.message_id,
       handlerKey: r.handler_key,

@@ -31,7 +31,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private loop?: Promise<void>;
   private stopping = false;
   private running = 0;
-  private handlerPairs: HandlerPairs = { eventTypes: [], keys: [] };
+  private handlerPairs: HandlerPairs = { pairs: [] };
   private lastExhaustedCheck = 0;
 
   constructor(
@@ -64,10 +64,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     if (this.loop) return;
     this.stopping = false;
     const handlers = this.registry.all();
-    this.handlerPairs = {
-      eventTypes: handlers.map((h) => h.eventType),
-      keys: handlers.map((h) => h.handlerKey),
-    };
+    this.handlerPairs = { pairs: handlers.map((h) => `${h.eventType} ${h.handlerKey}`) };
     this.loop = this.run();
   }
 

@@ -36,9 +36,9 @@ export interface InboxModuleOptions {
   dispatcher?: {
     /** Run the dispatcher in this process. @default true */
     enabled?: boolean;
-    /** (message, handler) rows claimed per batch. @default 50 */
+    /** (message, handler) rows claimed per batch. @default 100 */
     batchSize?: number;
-    /** Handlers running at once in this process; twice the batch size lets the next batch be claimed while one runs. @default 100 */
+    /** Handlers running at once in this process; twice the batch size lets the next batch be claimed while one runs. @default 200 */
     concurrency?: number;
     /** Poll interval when nothing wakes the dispatcher (the seed's iteration rate). @default 5000 */
     pollIntervalMs?: number;
