@@ -26,7 +26,10 @@ const RUNS = Number(process.env.BENCH_INBOX_RUNS ?? 2);
 const PREFETCH = 200; // the raw ceiling's; also the bridge's default
 const DUPLICATE_FRACTIONS = [0, 0.3];
 /** One tuned setting, printed for context next to the defaults. */
-const TUNED: Omit<InboxDrainSettings, 'duplicateFraction'> = { dispatcher: { concurrency: 200 } };
+const TUNED: Omit<InboxDrainSettings, 'duplicateFraction'> = {
+  prefetch: 1000,
+  dispatcher: { batchSize: 200, concurrency: 400 },
+};
 
 // Target from the issue.
 const MIN_FRACTION_OF_CEILING = 0.5;
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
     };
     for (const fraction of DUPLICATE_FRACTIONS) {
       section(
-        `Courier inbox, ${pct(fraction)} duplicate ids, defaults (prefetch 200, dispatcher batchSize 100, concurrency 20)`,
+        `Courier inbox, ${pct(fraction)} duplicate ids, defaults (prefetch 500, dispatcher batchSize 100, concurrency 200)`,
         defaults.get(fraction)!,
         true,
       );

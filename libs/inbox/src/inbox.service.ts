@@ -116,7 +116,7 @@ export class InboxService {
       }
       let payload: string;
       try {
-        payload = this.options.codec.encode(message.payload);
+        payload = message.encodedPayload ?? this.options.codec.encode(message.payload);
       } catch (error) {
         throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
       }

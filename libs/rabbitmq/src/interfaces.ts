@@ -16,7 +16,10 @@ export interface CourierRabbitMQOptions {
 export interface RabbitMQInboxOptions {
   /** Consume for the inbox's event types. @default true */
   enabled?: boolean;
-  /** Unacknowledged deliveries per consumer (explicit; RabbitMQ's default is unlimited). @default 200 */
+  /**
+   * Unacknowledged deliveries per consumer (explicit; RabbitMQ's default is unlimited).
+   * It also bounds a store batch: more in flight, fewer and larger INSERTs. @default 500
+   */
   prefetch?: number;
   /** `quorum` replicates; its delivery limit dead-letters instead of dropping. @default 'classic' */
   queueType?: 'classic' | 'quorum';

@@ -49,7 +49,7 @@ export function resolveRabbitMQOptions(options: CourierRabbitMQOptions): Resolve
 }
 
 function resolveInbox(inbox: RabbitMQInboxOptions): Required<RabbitMQInboxOptions> {
-  const prefetch = inbox.prefetch ?? 200;
+  const prefetch = inbox.prefetch ?? 500;
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
     throw new InvalidOptionError(
       'inbox.prefetch',

@@ -164,10 +164,9 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     }
     const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
     const retryDelays: number[] = [];
+    const byRun = new Map(results.map((r) => [`${r.work.messageId}\n${r.work.handlerKey}`, r]));
     for (const row of settled) {
-      const { work, result } = results.find(
-        (r) => r.work.messageId === row.messageId && r.work.handlerKey === row.handlerKey,
-      )!;
+      const { work, result } = byRun.get(`${row.messageId}\n${row.handlerKey}`)!;
       // Recorded with the status the database settled on: the last failed attempt is `dead`.
       this.metrics.handled(row.handlerKey, row.status, result);
       if (row.status === 'done') continue;

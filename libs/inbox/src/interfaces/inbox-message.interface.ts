@@ -19,6 +19,11 @@ export interface IncomingMessage<TPayload = unknown> {
   eventType: string;
   type?: string | null;
   payload: TPayload;
+  /**
+   * The payload's JSON text when the transport already encoded it with the inbox's
+   * codec (it is then stored as is, saving a second encode). Must be `payload`'s encoding.
+   */
+  encodedPayload?: string;
   occurredAt?: Date | null;
   headers?: Record<string, string>;
 }

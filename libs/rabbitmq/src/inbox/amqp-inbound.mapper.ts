@@ -19,11 +19,12 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
     };
   }
   let payload: unknown;
+  let encodedPayload: string;
   try {
     payload = codec.decode(delivery.content);
     // What parses may still not store (1e400 parses to Infinity): find out here, per
     // delivery, rather than fail the whole batch's insert.
-    codec.encode(payload);
+    encodedPayload = codec.encode(payload);
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
@@ -45,6 +46,7 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
       eventType,
       type: typeof properties.type === 'string' ? properties.type : fields.routingKey,
       payload,
+      encodedPayload,
       headers,
       occurredAt,
     },
