@@ -23,7 +23,7 @@ import { SIZE_BUCKETS, type CallStats } from './support/inbox-probes';
 
 const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 20_000);
 const RUNS = Number(process.env.BENCH_INBOX_RUNS ?? 2);
-const PREFETCH = 200; // the raw ceiling's; also the bridge's default
+const PREFETCH = 500; // the raw ceiling's, the same as the bridge's default
 const DUPLICATE_FRACTIONS = [0, 0.3];
 /** One tuned setting, printed for context next to the defaults. */
 const TUNED: Omit<InboxDrainSettings, 'duplicateFraction'> = {

@@ -138,12 +138,13 @@ describe('Inbox fed from RabbitMQ', () => {
     await send(Buffer.from('{"__proto__":{"admin":true}}'), uniqueName('m'));
     await send(Buffer.from(JSON.stringify({ blob: 'x'.repeat(1024 * 1024 + 10) })), uniqueName('m'));
     await send(Buffer.from('{"x":1e400}'), uniqueName('m')); // parses, but to Infinity
+    await send(Buffer.from('{"a":1}'), `${uniqueName('m')}\u0000`); // PostgreSQL text cannot hold NUL
     await send(Buffer.from('{"fine":1}'), uniqueName('good'));
 
     const dead: ConsumeMessage[] = [];
     const dlChannel = await connection.createChannel();
     await dlChannel.consume(`${queue}.dead`, (m) => m && dead.push(m), { noAck: true });
-    await waitFor(() => dead.length === 5, 'five dead letters');
+    await waitFor(() => dead.length === 6, 'six dead letters');
     await waitFor(() => received.length === 1, 'the good message');
     const reasons = dead.map((m) => String(m.properties.headers?.[DEAD_LETTER_REASON_HEADER]));
     expect(reasons).toEqual([
@@ -152,11 +153,12 @@ describe('Inbox fed from RabbitMQ', () => {
       expect.stringMatching(/__proto__/),
       expect.stringMatching(/over the limit/),
       expect.stringMatching(/Infinity would silently become null/),
+      expect.stringMatching(/NUL character/),
     ]);
     expect(dead.every((m) => m.properties.headers?.['x-courier-original-exchange'] === eventType)).toBe(true);
     await waitFor(async () => (await queueState()).messageCount === 0, 'everything acked');
     // Each malformed delivery was dead-lettered once and is gone: no redelivery loop.
-    expect(dead).toHaveLength(5);
+    expect(dead).toHaveLength(6);
     expect(await stateCount()).toBeGreaterThanOrEqual(1);
     await connection.close();
   });

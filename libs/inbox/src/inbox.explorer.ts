@@ -8,7 +8,8 @@ import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import { InboxRegistry } from './inbox.registry';
 import type { InboxHandlerFn, InboxHandlerOptions } from './interfaces/inbox-handler.interface';
 
-const HANDLER_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+// No ":" or ",": handler lists travel to the database as "key:maxAttempts,…".
+const HANDLER_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 /** Finds `@InboxHandler` methods at bootstrap and registers them; starts nothing. */
 @Injectable()
@@ -76,7 +77,7 @@ export class InboxExplorer implements OnModuleInit {
     assertName('destination', eventType);
     if (!HANDLER_KEY.test(handlerKey)) {
       throw new InboxConfigurationError(
-        `${source}: handler key ${JSON.stringify(handlerKey)} must be 1-100 letters, digits, "_", ".", ":" or "-".`,
+        `${source}: handler key ${JSON.stringify(handlerKey)} must be 1-100 letters, digits, "_", "." or "-".`,
       );
     }
     this.assertHandlerOptions(source, options);

@@ -108,10 +108,7 @@ export class InboxService {
           'Inbox message occurredAt must be a valid Date (or null).',
         );
       }
-      if (
-        message.headers !== undefined &&
-        Object.values(message.headers).some((v) => typeof v !== 'string')
-      ) {
+      if (message.headers != null && Object.values(message.headers).some((v) => typeof v !== 'string')) {
         throw new InvalidMessageError('headers', 'Inbox message headers must be an object of string values.');
       }
       let payload: string;

@@ -28,8 +28,14 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+  // PostgreSQL text cannot hold NUL: refuse it here, per delivery, not in the batch insert.
+  if (id.includes('\u0000') || (typeof properties.type === 'string' && properties.type.includes('\u0000'))) {
+    return { ok: false, reason: 'message id or type contains a NUL character' };
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(properties.headers ?? {})) {
+    if (typeof value === 'string' && value.includes('\u0000'))
+      return { ok: false, reason: `header "${name}" contains a NUL character` };
     if (typeof value === 'string') headers[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') headers[name] = String(value);
   }
