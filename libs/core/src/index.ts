@@ -13,3 +13,4 @@ export * from './concurrency/wake-signal';
 export * from './options/option-checks';
 export * from './postgres/pg-listener';
 export * from './postgres/schema-migration';
+export * from './postgres/relaxed-commit';

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier/core';
+import { quoteIdentifier, RELAXED_COMMIT } from '@courier/core';
 
 /** Every statement the inbox runs, built once per schema and prepared by name. */
 export class InboxSql {
@@ -46,7 +46,7 @@ export class InboxSql {
       SELECT id FROM inserted, (SELECT count(*) FROM handler_rows) h, (SELECT count(*) FROM wake) w`;
 
     // Attempts count at claim: a handler that crashes its process still uses one up.
-    this.claim = `WITH token AS (SELECT nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq') AS value),
+    this.claim = `WITH ${RELAXED_COMMIT}, token AS (SELECT nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq') AS value),
       due AS (
         SELECT message_id, handler_key FROM ${states}
         WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now() AND attempts < max_attempts
@@ -57,7 +57,7 @@ export class InboxSql {
       )
       UPDATE ${states} st SET status = 'progress', attempts = st.attempts + 1, lease_owner = $2,
         lease_token = token.value, available_at = now() + $3 * interval '1 millisecond', updated_at = now()
-      FROM due, token, ${messages} m
+      FROM due, token, relaxed, ${messages} m
       WHERE st.message_id = due.message_id AND st.handler_key = due.handler_key AND m.id = st.message_id
       RETURNING st.message_id, st.handler_key, st.attempts, token.value AS lease_token, m.event_type,
         m.message_type, m.payload, m.headers, m.occurred_at, m.received_at`;
@@ -65,14 +65,15 @@ export class InboxSql {
     // One statement settles a batch: done, failed (retry later) or dead, each row only
     // if its claim is still current. A failed row drops its token, so a late result of
     // a timed-out attempt can no longer mark it done.
-    this.settle = `UPDATE ${states} st SET
+    // Relaxed commit: a settle lost in a crash only means the handler runs again.
+    this.settle = `WITH ${RELAXED_COMMIT} UPDATE ${states} st SET
         status = CASE WHEN r.outcome = 'done' THEN 'done'
                       WHEN r.outcome = 'dead' OR st.attempts >= st.max_attempts THEN 'dead'
                       ELSE 'failed' END,
         available_at = CASE WHEN r.outcome = 'failed' THEN now() + r.delay_ms * interval '1 millisecond' ELSE st.available_at END,
         last_error = r.error, lease_owner = NULL, lease_token = NULL, updated_at = now()
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
-        AS r(message_id, handler_key, outcome, error, delay_ms)
+        AS r(message_id, handler_key, outcome, error, delay_ms), relaxed
       WHERE st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $6
       RETURNING st.message_id, st.handler_key, st.status, st.attempts`;
 

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier/core';
+import { quoteIdentifier, RELAXED_COMMIT } from '@courier/core';
 
 /**
  * Every statement the outbox runs, built once per schema. Each has a stable name so
@@ -47,11 +47,11 @@ export class OutboxSql {
       (extract(epoch FROM clock_timestamp() - m.created_at) * 1000)::float8 AS age_ms`;
     const claim = (
       candidates: string,
-    ) => `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
+    ) => `WITH ${RELAXED_COMMIT}, token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
       due AS (${candidates})
       UPDATE ${table} m SET lease_owner = $2, lease_token = token.value,
         available_at = now() + $3 * interval '1 millisecond'
-      FROM due, token WHERE m.seq = due.seq ${returning}`;
+      FROM due, token, relaxed WHERE m.seq = due.seq ${returning}`;
     this.claimUnordered = claim(`SELECT seq FROM ${table}
         WHERE dead_at IS NULL AND available_at <= now()
         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
@@ -63,11 +63,12 @@ export class OutboxSql {
         ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
 
     // Fencing: a relay settles only rows that still carry its claim's token.
-    this.deleteConfirmed = `DELETE FROM ${table} WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
-    this.markFailed = `UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
+    this.deleteConfirmed = `WITH ${RELAXED_COMMIT}
+      DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
+    this.markFailed = `WITH ${RELAXED_COMMIT} UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
         available_at = now() + f.delay_ms * interval '1 millisecond',
         dead_at = CASE WHEN m.attempts + 1 >= $3 THEN now() END
-      FROM unnest($1::bigint[], $4::text[], $5::int[]) AS f(seq, error, delay_ms)
+      FROM unnest($1::bigint[], $4::text[], $5::int[]) AS f(seq, error, delay_ms), relaxed
       WHERE m.seq = f.seq AND m.lease_token = $2
       RETURNING m.seq, m.dead_at IS NOT NULL AS dead`;
     this.release = `UPDATE ${table} SET lease_owner = NULL, last_error = $3,
