@@ -32,9 +32,9 @@ import { readRelayCounters } from './support/relay-counters';
 const MESSAGES = 50_000;
 const RUNS = 2;
 const DRAIN_SETTINGS: DrainSettings[] = [
-  { batchSize: 500, concurrency: 4 }, // the defaults
+  { batchSize: 1000, concurrency: 4 }, // the defaults
+  { batchSize: 500, concurrency: 4 },
   { batchSize: 200, concurrency: 2 },
-  { batchSize: 1000, concurrency: 4 },
 ];
 const LATENCY_RATE = 1_000;
 const LATENCY_DURATION_MS = 10_000;

@@ -245,7 +245,7 @@ describe('Outbox options validated at bootstrap', () => {
       requireTransaction: true,
     });
     expect(resolved.relay).toMatchObject({
-      batchSize: 500,
+      batchSize: 1000,
       concurrency: 4,
       leaseMs: 30_000,
       maxAttempts: 10,

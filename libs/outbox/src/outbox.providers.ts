@@ -36,7 +36,7 @@ export const outboxCoreProviders: Provider[] = [
   {
     provide: OutboxCommitSubscriber,
     useFactory: (relay: OutboxRelay, dataSource: DataSource) => {
-      const subscriber = new OutboxCommitSubscriber(() => relay.wake());
+      const subscriber = new OutboxCommitSubscriber((seqs) => relay.wake(seqs));
       dataSource.subscribers.push(subscriber);
       return subscriber;
     },

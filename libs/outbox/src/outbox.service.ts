@@ -59,15 +59,13 @@ export class OutboxService {
     if (queryRunner?.isTransactionActive) {
       const client = await queryRunner.connect();
       await this.store.lockKeys(client, keys);
-      await this.store.insert(client, rows, notifyChannel);
-      this.commits.track(queryRunner);
+      this.commits.track(queryRunner, await this.store.insert(client, rows, notifyChannel));
     } else {
       if (this.options.requireTransaction)
         throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
       // Autocommit: the advisory locks would end with the statement, so per-key order
       // across concurrent autocommit writers of one key rests on the sequence alone.
-      await this.store.insert(null, rows, notifyChannel);
-      this.relay.wake();
+      this.relay.wake(await this.store.insert(null, rows, notifyChannel));
     }
     return rows.map((r) => r.id);
   }

@@ -10,6 +10,7 @@ export class OutboxSql {
   readonly lockKeys: string;
   readonly claimUnordered: string;
   readonly claimPerKey: string;
+  readonly claimCommitted: string;
   readonly deleteConfirmed: string;
   readonly markFailed: string;
   readonly release: string;
@@ -30,11 +31,11 @@ export class OutboxSql {
       'id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate, source, occurred_at';
     const rows = `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
                          $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
-    this.insert = `INSERT INTO ${table} (${insertColumns}) SELECT * FROM ${rows}`;
+    this.insert = `INSERT INTO ${table} (${insertColumns}) SELECT * FROM ${rows} RETURNING seq`;
     // The NOTIFY rides the INSERT (no extra round trip) and PostgreSQL folds identical
     // notifications of one transaction into one, delivered at commit, never on rollback.
     this.insertWithNotify = `WITH wake AS (SELECT pg_notify($13, '')) INSERT INTO ${table} (${insertColumns})
-      SELECT u.* FROM ${rows} AS u CROSS JOIN wake`;
+      SELECT u.* FROM ${rows} AS u CROSS JOIN wake RETURNING seq`;
     // Per-key ordering: writers of the same key serialise until commit, so write
     // order (seq) equals commit order for that key. Sorted to avoid deadlocks.
     // The two-int form keeps these locks apart from the application's one-bigint locks;
@@ -54,6 +55,10 @@ export class OutboxSql {
       FROM due, token, relaxed WHERE m.seq = due.seq ${returning}`;
     this.claimUnordered = claim(`SELECT seq FROM ${table}
         WHERE dead_at IS NULL AND available_at <= now()
+        ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
+    // Rows this process just committed, by primary key: no search through the table.
+    this.claimCommitted = claim(`SELECT seq FROM ${table}
+        WHERE seq = ANY($4::bigint[]) AND dead_at IS NULL AND available_at <= now()
         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
     // Only the head of each key is claimable: any earlier row with the same key still
     // here (leased, backing off or dead) holds the later ones back.

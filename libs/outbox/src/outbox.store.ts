@@ -49,7 +49,7 @@ export class OutboxStore {
     client: Queryable | null,
     rows: readonly OutboxRowInput[],
     notifyChannel: string | null,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const db = client ?? this.pool;
     const values: unknown[] = [
       rows.map((r) => r.id),
@@ -65,21 +65,33 @@ export class OutboxStore {
       rows.map((r) => r.source),
       rows.map((r) => r.occurredAt.toISOString()),
     ];
-    if (notifyChannel) {
-      await this.run(db, 'insert_notify', this.sql.insertWithNotify, [...values, notifyChannel]);
-    } else {
-      await this.run(db, 'insert', this.sql.insert, values);
-    }
+    const { rows: inserted } = notifyChannel
+      ? await this.run(db, 'insert_notify', this.sql.insertWithNotify, [...values, notifyChannel])
+      : await this.run(db, 'insert', this.sql.insert, values);
+    return inserted.map((r) => String(r.seq));
   }
 
   async lockKeys(client: Queryable, keys: readonly string[]): Promise<void> {
     if (keys.length > 0) await this.run(client, 'lock_keys', this.sql.lockKeys, [keys]);
   }
 
-  async claim(limit: number, owner: string, leaseMs: number, perKey: boolean): Promise<ClaimedRow[]> {
-    const { rows } = perKey
-      ? await this.run(this.pool, 'claim_per_key', this.sql.claimPerKey, [limit, owner, leaseMs])
-      : await this.run(this.pool, 'claim', this.sql.claimUnordered, [limit, owner, leaseMs]);
+  /**
+   * Claims up to `limit` due rows: the given committed `seqs` when there are any (a
+   * primary-key lookup), else the oldest due rows (per key: only each key's head).
+   */
+  async claim(
+    limit: number,
+    owner: string,
+    leaseMs: number,
+    perKey: boolean,
+    seqs: readonly string[] = [],
+  ): Promise<ClaimedRow[]> {
+    const { rows } =
+      seqs.length > 0
+        ? await this.run(this.pool, 'claim_committed', this.sql.claimCommitted, [limit, owner, leaseMs, seqs])
+        : perKey
+          ? await this.run(this.pool, 'claim_per_key', this.sql.claimPerKey, [limit, owner, leaseMs])
+          : await this.run(this.pool, 'claim', this.sql.claimUnordered, [limit, owner, leaseMs]);
     // UPDATE … RETURNING does not keep the sub-select's order; publish in write order.
     return rows.map(toClaimedRow).sort((a, b) => compareSeq(a.seq, b.seq));
   }

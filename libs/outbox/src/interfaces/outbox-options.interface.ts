@@ -5,7 +5,7 @@ export type OutboxOrdering = 'unordered' | 'per-key';
 export interface OutboxRelayOptions {
   /** Run the relay in this process. Turn off in processes that only write. @default true */
   enabled?: boolean;
-  /** Rows claimed per batch. @default 500 */
+  /** Rows claimed per batch (held in memory while published: mind large payloads). @default 1000 */
   batchSize?: number;
   /**
    * Batches in flight at once in this process (claims never overlap: SKIP LOCKED). Each worker

@@ -19,6 +19,8 @@ import { WakeSignal } from '@courier/core';
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
 
 const NOT_READY_RECHECK_MS = 250;
+/** Committed seqs kept for claiming by key; past this, workers search the table. */
+const MAX_HINTS = 10_000;
 const MAX_ERROR_BACKOFF_MS = 30_000;
 
 /**
@@ -38,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping = false;
   private stopped = new AbortController();
   private lastErrorLoggedAt = 0;
+  private hints: string[] = [];
   private readonly batchListeners = new Set<(result: RelayBatchResult) => void>();
 
   constructor(
@@ -114,8 +117,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return () => this.batchListeners.delete(listener);
   }
 
-  /** Wakes a sleeping worker: something was committed. */
-  wake(): void {
+  /**
+   * Wakes a sleeping worker: something was committed. `committedSeqs`, from this
+   * process's own commits, lets the worker claim exactly those rows (unordered mode;
+   * per-key mode must look for each key's head instead).
+   */
+  wake(committedSeqs?: readonly string[]): void {
+    if (committedSeqs && this.options.ordering === 'unordered' && this.hints.length < MAX_HINTS) {
+      this.hints.push(...committedSeqs);
+    }
     this.signal.notifyOne();
   }
 
@@ -127,12 +137,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const publisher = this.requirePublisher();
     const started = performance.now();
     const { batchSize, leaseMs } = this.options.relay;
-    const rows = await this.store.claim(
-      batchSize,
-      this.processorId,
-      leaseMs,
-      this.options.ordering === 'per-key',
-    );
+    // Hinted rows may already be gone (another relay, an earlier batch): then the
+    // claim returns fewer, and the next wake or poll searches the table as usual.
+    const perKey = this.options.ordering === 'per-key';
+    const hinted = this.hints.splice(0, batchSize);
+    let rows = await this.store.claim(batchSize, this.processorId, leaseMs, perKey, hinted);
+    if (hinted.length > 0 && rows.length === 0)
+      rows = await this.store.claim(batchSize, this.processorId, leaseMs, perKey);
     if (rows.length === 0) return emptyResult(performance.now() - started);
     const claimedAt = performance.now();
     const results = await publisher.publishBatch(rows);
@@ -237,6 +248,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
         // Per-key: publishing a key's head made its next message claimable.
         if (perKey && result.published > 0) continue;
+        // Commits arrived meanwhile with their rows named: claim them now.
+        if (this.hints.length > 0) continue;
       } catch (error) {
         errorStreak++;
         this.logThrottled(`Relay batch failed (attempt ${errorStreak}): ${(error as Error).message}`);
