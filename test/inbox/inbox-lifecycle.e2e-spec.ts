@@ -12,6 +12,8 @@ import {
   type InboxHandlerContext,
   type InboxMessage,
 } from '@courier/inbox';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
 import { createInboxApp } from '../harness/inbox-app';
@@ -262,6 +264,31 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     const health = await app.get(InboxHealthIndicator).isHealthy('inbox', { maxDead: 0 });
     expect(health.inbox).toMatchObject({ status: 'down', dispatcherRunning: true });
     expect((health.inbox as unknown as { dead: number }).dead).toBeGreaterThanOrEqual(1);
+  });
+
+  it("stores inside the caller's transaction: nothing on rollback, the message and its handler rows on commit", async () => {
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const rolledBack = uniqueName('caller_rb');
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await inbox.receive({ id: rolledBack, eventType: 'order_events', payload: {} }, manager);
+        throw new Error('caller failed');
+      }),
+    ).rejects.toThrow('caller failed');
+    expect(
+      (await db.query(`SELECT 1 FROM "${schema}".inbox_messages WHERE id = $1`, [rolledBack])).rows,
+    ).toEqual([]);
+
+    const committed = uniqueName('caller_ok');
+    await dataSource.transaction((manager) =>
+      inbox.receive({ id: committed, eventType: 'order_events', payload: {} }, manager),
+    );
+    await waitFor(
+      async () => Object.values(await statesOf(committed)).every((s) => s.status === 'done'),
+      'its handlers',
+    );
+    expect(Object.keys(await statesOf(committed)).sort()).toEqual(['a_ship', 'b_bill', 'c_mail']);
+    expect(runs.filter((r) => r.id === rolledBack)).toEqual([]);
   });
 
   it('stores a message no handler listens to, and reports it as new', async () => {
