@@ -13,8 +13,9 @@ import { OUTBOX_PUBLISHER, RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
 import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
-import type { RelayBatchResult, RelayMessageOutcome, RelayObserver } from './relay-batch-result.interface';
+import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
 import { WakeSignal } from '@courier/core';
+import { emptyResult, sortOutcomes } from './batch-outcomes';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
 
@@ -168,31 +169,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     started: number,
   ): Promise<RelayBatchResult> {
     const token = rows[0].leaseToken;
-    const confirmed: string[] = [];
-    const failures: Array<{ seq: string; error: string; delayMs: number }> = [];
-    const unsent: string[] = [];
-    let unsentError = '';
-    const outcomes: RelayMessageOutcome[] = rows.map((row, i) => {
-      const result = results[i] ?? { status: 'unsent', error: 'publisher returned no result' };
-      const base = { id: row.id, destination: row.destination };
-      switch (result.status) {
-        case 'confirmed':
-          confirmed.push(row.seq);
-          return { ...base, status: 'published', latencyMs: row.ageMs + sinceClaimMs };
-        case 'failed':
-          failures.push({
-            seq: row.seq,
-            error: `${result.reason}: ${result.error}`,
-            delayMs: this.options.relay.backoff.delayAfter(row.attempts + 1),
-          });
-          return { ...base, status: 'failed', reason: result.reason, error: result.error };
-        case 'unsent':
-          unsent.push(row.seq);
-          unsentError = result.error;
-          return { ...base, status: 'unsent', error: result.error };
-      }
-    });
-
+    const { confirmed, failures, unsent, unsentError, outcomes } = sortOutcomes(
+      rows,
+      results,
+      sinceClaimMs,
+      this.options.relay.backoff,
+    );
     const [deleted, failed] = await Promise.all([
       this.store.deleteConfirmed(confirmed, token),
       this.store.markFailed(failures, token, this.options.relay.maxAttempts),
@@ -297,8 +279,4 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.publisher) throw new OutboxConfigurationError(OutboxMessages.publisherMissing);
     return this.publisher;
   }
-}
-
-function emptyResult(durationMs: number): RelayBatchResult {
-  return { claimed: 0, published: 0, failed: 0, dead: 0, unsent: 0, fenced: 0, durationMs, outcomes: [] };
 }
