@@ -9,6 +9,7 @@ import {
   InboxRetention,
   InboxService,
   type InboxDeadInfo,
+  type InboxErrorInfo,
   type InboxHandlerContext,
   type InboxMessage,
 } from '@courier/inbox';
@@ -63,6 +64,7 @@ class OrderHandlers {
 describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (PostgreSQL)', () => {
   const schema = uniqueName('inbox_lifecycle');
   const dead: InboxDeadInfo[] = [];
+  const errors: InboxErrorInfo[] = [];
   let app: INestApplicationContext;
   let db: Client;
   let inbox: InboxService;
@@ -89,6 +91,7 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
         dispatcher: { pollIntervalMs: 50, leaseMarginMs: 500 },
         retention: { windowDays: 1, eraseIntervalMs: 0 },
         onDead: (info) => void dead.push(info),
+        onError: (info) => void errors.push(info),
       },
       handlers: [OrderHandlers],
       rabbitmq: false,
@@ -106,6 +109,7 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
   beforeEach(() => {
     runs.splice(0);
     dead.splice(0);
+    errors.splice(0);
     for (const key of Object.keys(behaviour)) delete behaviour[key];
   });
 
@@ -169,6 +173,11 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
         attempts: 3,
         error: 'Error: payment gateway down',
       },
+    ]);
+    expect(errors.filter((e) => e.messageId === id).map((e) => [e.handlerKey, e.attempts, e.dead])).toEqual([
+      ['b_bill', 1, false],
+      ['b_bill', 2, false],
+      ['b_bill', 3, true],
     ]);
     const deadList = await inbox.listDead({ handlerKey: 'b_bill' });
     expect(deadList.map((d) => d.messageId)).toContain(id);
@@ -289,6 +298,16 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     );
     expect(Object.keys(await statesOf(committed)).sort()).toEqual(['a_ship', 'b_bill', 'c_mail']);
     expect(runs.filter((r) => r.id === rolledBack)).toEqual([]);
+  });
+
+  it('purges a message with all its handler states', async () => {
+    const id = uniqueName('purge');
+    await inbox.receive({ id, eventType: 'order_events', payload: {} });
+    expect(await inbox.purge(id)).toBe(true);
+    expect(
+      (await db.query(`SELECT 1 FROM "${schema}".inbox_handler_states WHERE message_id = $1`, [id])).rows,
+    ).toEqual([]);
+    expect(await inbox.purge(id)).toBe(false);
   });
 
   it('stores a message no handler listens to, and reports it as new', async () => {
