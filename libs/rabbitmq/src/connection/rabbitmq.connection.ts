@@ -16,6 +16,7 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RabbitMQConnection');
   private model?: RecoveringChannelModel;
   private connected = false;
+  private blocked = false;
   private readonly connectListeners = new Set<ConnectionListener>();
   private readonly disconnectListeners = new Set<ConnectionListener>();
 
@@ -29,6 +30,7 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
     });
     this.model.on('connect', () => {
       this.connected = true;
+      this.blocked = false; // a new connection starts unblocked; the broker says otherwise
       this.logger.log(`Connected to ${redactUri(this.options.uri)}`);
       this.connectListeners.forEach((listener) => listener());
     });
@@ -41,7 +43,14 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`Cannot connect: ${this.safe(error)}`),
     );
     this.model.on('error', (error: Error) => this.logger.warn(`Connection error: ${this.safe(error)}`));
-    this.model.on('blocked', (reason: string) => this.logger.warn(`Broker blocked publishing: ${reason}`));
+    this.model.on('blocked', (reason: string) => {
+      this.blocked = true;
+      this.logger.warn(`Broker blocked publishing: ${reason}`);
+    });
+    this.model.on('unblocked', () => {
+      this.blocked = false;
+      this.logger.log('Broker unblocked publishing');
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,6 +60,11 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  /** True while the broker refuses publishes (memory or disk alarm): publishers wait. */
+  isBlocked(): boolean {
+    return this.blocked;
   }
 
   /** Resolves once connected (at once if already), or rejects after `timeoutMs`. */

@@ -45,8 +45,9 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     });
   }
 
+  /** Connected and not blocked by a broker resource alarm. */
   isReady(): boolean {
-    return this.connection.isConnected();
+    return this.connection.isConnected() && !this.connection.isBlocked();
   }
 
   async publishBatch(messages: readonly OutboxDelivery[]): Promise<PublishResult[]> {
@@ -68,7 +69,8 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
 
     const results: Array<PublishResult | undefined> = new Array(messages.length);
     const confirms: Promise<void>[] = [];
-    for (let i = 0; i < messages.length; i++) {
+    let i = 0;
+    for (; i < messages.length; i++) {
       const problem = unusable.get(messages[i].destination);
       if (problem !== undefined) {
         results[i] = { status: 'failed', reason: 'channel-error', error: problem };
@@ -94,8 +96,13 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
           }
         }),
       );
-      if (!flushed && !(await this.drained(state, deadline))) break;
+      if (!flushed && !(await this.drained(state, deadline))) {
+        i++;
+        break;
+      }
     }
+    // Never written (the broker held the socket past the deadline): not an attempt.
+    for (; i < messages.length; i++) results[i] ??= unsent('broker applied flow control until the deadline');
     const timedOut = await waitAll(confirms, deadline - Date.now());
     if (timedOut) {
       // Late confirms must not leak into another batch's view of this channel.
