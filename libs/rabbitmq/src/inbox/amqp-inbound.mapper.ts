@@ -28,29 +28,33 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  // PostgreSQL text cannot hold NUL: refuse it here, per delivery, not in the batch insert.
-  if (id.includes('\u0000') || (typeof properties.type === 'string' && properties.type.includes('\u0000'))) {
+  const type: string = typeof properties.type === 'string' ? properties.type : fields.routingKey;
+  // PostgreSQL text and jsonb cannot hold NUL: refuse it here, per delivery, not in the
+  // batch insert (which would fail, and be requeued, for every delivery in the batch).
+  if (id.includes('\u0000') || type.includes('\u0000')) {
     return { ok: false, reason: 'message id or type contains a NUL character' };
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(properties.headers ?? {})) {
-    if (typeof value === 'string' && value.includes('\u0000'))
-      return { ok: false, reason: `header "${name}" contains a NUL character` };
     if (typeof value === 'string') headers[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') headers[name] = String(value);
   }
   if (typeof properties.correlationId === 'string')
     headers[WireHeaders.correlationId] = properties.correlationId;
   if (typeof properties.appId === 'string') headers['x-courier-source'] = properties.appId;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.includes('\u0000') || value.includes('\u0000'))
+      return { ok: false, reason: `header ${JSON.stringify(name)} contains a NUL character` };
+  }
   const occurredAt =
-    parseDate(headers[WireHeaders.occurredAt]) ??
-    (typeof properties.timestamp === 'number' ? new Date(properties.timestamp * 1000) : null);
+    storableDate(parseDate(headers[WireHeaders.occurredAt])) ??
+    (typeof properties.timestamp === 'number' ? storableDate(new Date(properties.timestamp * 1000)) : null);
   return {
     ok: true,
     message: {
       id,
       eventType,
-      type: typeof properties.type === 'string' ? properties.type : fields.routingKey,
+      type,
       payload,
       encodedPayload,
       headers,
@@ -63,4 +67,15 @@ function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+// Years 1-9999: the dates whose ISO form (how the store sends them) PostgreSQL reads.
+// Any uint64 is a valid AMQP timestamp; a date outside this range would fail the batch.
+const MIN_STORABLE_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_STORABLE_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+function storableDate(date: Date | null): Date | null {
+  if (!date) return null;
+  const time = date.getTime();
+  return time >= MIN_STORABLE_MS && time <= MAX_STORABLE_MS ? date : null;
 }

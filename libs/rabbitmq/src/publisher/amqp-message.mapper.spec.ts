@@ -23,7 +23,9 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('toAmqpPublish', () => {
   it('publishes to the destination exchange with the type as routing key', () => {
-    const { exchange, routingKey } = toAmqpPublish(delivery({ destination: 'billing', type: 'invoice.paid' }));
+    const { exchange, routingKey } = toAmqpPublish(
+      delivery({ destination: 'billing', type: 'invoice.paid' }),
+    );
     expect(exchange).toBe('billing');
     expect(routingKey).toBe('invoice.paid');
   });
@@ -80,7 +82,12 @@ describe('toAmqpPublish', () => {
 
   it('adds causation, trace context and key headers when they are set', () => {
     const { options } = toAmqpPublish(
-      delivery({ causationId: 'cause-1', traceparent: TRACEPARENT, tracestate: 'vendor=abc', key: 'order-1' }),
+      delivery({
+        causationId: 'cause-1',
+        traceparent: TRACEPARENT,
+        tracestate: 'vendor=abc',
+        key: 'order-1',
+      }),
     );
     expect(options.headers).toMatchObject({
       'x-causation-id': 'cause-1',
@@ -99,7 +106,9 @@ describe('toAmqpPublish', () => {
   });
 
   it('treats empty strings as not set', () => {
-    const { options } = toAmqpPublish(delivery({ causationId: '', traceparent: '', tracestate: '', key: '' }));
+    const { options } = toAmqpPublish(
+      delivery({ causationId: '', traceparent: '', tracestate: '', key: '' }),
+    );
     expect(Object.keys(options.headers ?? {})).toEqual(['x-courier-occurred-at']);
   });
 

@@ -69,8 +69,10 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
 
     const results: Array<PublishResult | undefined> = new Array(messages.length);
     const confirms: Promise<void>[] = [];
-    let i = 0;
-    for (; i < messages.length; i++) {
+    let written = 0;
+    for (; written < messages.length; written++) {
+      // Each confirm callback needs its own index, not the loop's counter.
+      const i = written;
       const problem = unusable.get(messages[i].destination);
       if (problem !== undefined) {
         results[i] = { status: 'failed', reason: 'channel-error', error: problem };
@@ -97,12 +99,14 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
         }),
       );
       if (!flushed && !(await this.drained(state, deadline))) {
-        i++;
+        written++;
         break;
       }
     }
     // Never written (the broker held the socket past the deadline): not an attempt.
-    for (; i < messages.length; i++) results[i] ??= unsent('broker applied flow control until the deadline');
+    for (let i = written; i < messages.length; i++) {
+      results[i] ??= unsent('broker applied flow control until the deadline');
+    }
     const timedOut = await waitAll(confirms, deadline - Date.now());
     if (timedOut) {
       // Late confirms must not leak into another batch's view of this channel.
