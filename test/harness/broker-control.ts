@@ -15,4 +15,12 @@ export const brokerControl = {
     await run('rabbitmqctl', ['start_app']);
     await run('rabbitmqctl', ['await_startup']);
   },
+  /** Raises a memory alarm: the broker blocks every publishing connection. */
+  async raiseMemoryAlarm(): Promise<void> {
+    await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.0000001']);
+  },
+  /** Back to RabbitMQ's default watermark (0.4 of RAM). */
+  async clearMemoryAlarm(): Promise<void> {
+    await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.4']);
+  },
 };

@@ -34,6 +34,7 @@ describe('Outbox across a RabbitMQ restart', () => {
   });
 
   afterAll(async () => {
+    await brokerControl.clearMemoryAlarm().catch(() => undefined);
     await brokerControl.start().catch(() => undefined);
     await app?.close();
     const cleanup = await connect(AMQP_URL);
@@ -99,6 +100,44 @@ describe('Outbox across a RabbitMQ restart', () => {
         `${outcomes.unsent} unsent and ${outcomes.failed} failed attempts retried`,
     );
   }, 120_000);
+
+  it('waits out a broker memory alarm: stops claiming while blocked, loses nothing, then delivers', async () => {
+    const outbox = app.get(OutboxService);
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const connection = app.get(RabbitMQConnection);
+    await brokerControl.raiseMemoryAlarm();
+    try {
+      // RabbitMQ blocks a connection when it next publishes: the first batch meets the alarm.
+      const ids = await dataSource.transaction((m) =>
+        outbox.publish(
+          m,
+          ...Array.from({ length: 20 }, (_, i) => ({ destination, type: 'alarmed', payload: { i } })),
+        ),
+      );
+      await waitFor(() => connection.isBlocked(), 'the broker to block the connection');
+      await waitFor(
+        async () => (await countRows(db, schema, 'lease_owner IS NOT NULL AND available_at > now()')) === 0,
+        'the blocked batch to settle',
+      );
+      const during = await dataSource.transaction((m) =>
+        outbox.publish(m, { destination, type: 'alarmed', payload: { late: true } }),
+      );
+      // While blocked the relay does not claim: the new row keeps its first attempt unspent.
+      expect(
+        (await db.query(`SELECT attempts FROM "${schema}".outbox_messages WHERE id = $1`, [during[0]])).rows,
+      ).toEqual([{ attempts: 0 }]);
+      expect(await countRows(db, schema, 'dead_at IS NOT NULL')).toBe(0);
+
+      await brokerControl.clearMemoryAlarm();
+      await waitFor(async () => (await countRows(db, schema)) === 0, 'the rows to be published', {
+        timeoutMs: 30_000,
+      });
+      const delivered = new Set(await drainQueue(queue, ids.length + 1));
+      expect([...ids, ...during].filter((id) => !delivered.has(id))).toEqual([]);
+    } finally {
+      await brokerControl.clearMemoryAlarm();
+    }
+  }, 60_000);
 });
 
 /** Reads the queue until `expected` distinct message ids arrived (duplicates included in the result). */

@@ -59,7 +59,9 @@ describe('resolveInboxOptions', () => {
     });
 
     it('gives each resolution its own processor id: host, pid and a random suffix', () => {
-      const pattern = new RegExp(`^${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${process.pid}:[0-9a-f]{6}$`);
+      const pattern = new RegExp(
+        `^${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${process.pid}:[0-9a-f]{6}$`,
+      );
       expect(resolved.dispatcher.processorId).toMatch(pattern);
       const ids = new Set(Array.from({ length: 5 }, () => resolveInboxOptions().dispatcher.processorId));
       expect(ids.size).toBeGreaterThan(1);
@@ -172,10 +174,14 @@ describe('resolveInboxOptions', () => {
       );
       expect(error.code).toBe('COURIER_INBOX_CONFIGURATION');
       expect(error.name).toBe('InboxConfigurationError');
-      expect(error.message).toContain('Option "retention.windowDays" (0.001 days) must exceed the retry horizon');
+      expect(error.message).toContain(
+        'Option "retention.windowDays" (0.001 days) must exceed the retry horizon',
+      );
       expect(error.message).toContain('(90 s for 5 attempts');
       expect(error.message).toContain('raise windowDays, or lower maxAttempts / backoff.maxDelayMs');
-      expect(resolveInboxOptions({ retention: { windowDays: 0.00105 } }).retention.windowMs).toBeCloseTo(90_720);
+      expect(resolveInboxOptions({ retention: { windowDays: 0.00105 } }).retention.windowMs).toBeCloseTo(
+        90_720,
+      );
     });
 
     it('refuses many attempts with long backoff under the default 7-day window', () => {

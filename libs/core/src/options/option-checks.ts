@@ -23,7 +23,8 @@ export const OptionChecks = {
   },
 
   fraction(name: string, value: number): number {
-    if (!(value >= 0 && value <= 1)) {
+    // typeof first: `>=` coerces, so "0.5", "", true, null and [] would otherwise pass.
+    if (!(typeof value === 'number' && value >= 0 && value <= 1)) {
       throw new InvalidOptionError(name, `Option "${name}" must be a number from 0 to 1; got ${value}.`);
     }
     return value;

@@ -309,13 +309,17 @@ describe('fromDelivery', () => {
 
     it('refuses a NUL character in the type property', () => {
       expect(
-        refused(fromDelivery(delivery({ properties: { type: 'order\u0000created' } }), 'order_events', codec)),
+        refused(
+          fromDelivery(delivery({ properties: { type: 'order\u0000created' } }), 'order_events', codec),
+        ),
       ).toBe('message id or type contains a NUL character');
     });
 
     it('refuses a NUL character in a routing key that stands in for the type', () => {
       expect(
-        refused(fromDelivery(delivery({ fields: { routingKey: 'order\u0000created' } }), 'order_events', codec)),
+        refused(
+          fromDelivery(delivery({ fields: { routingKey: 'order\u0000created' } }), 'order_events', codec),
+        ),
       ).toBe('message id or type contains a NUL character');
     });
 

@@ -52,6 +52,8 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
 
   async publishBatch(messages: readonly OutboxDelivery[]): Promise<PublishResult[]> {
     if (!this.connection.isConnected()) return messages.map(() => unsent('broker not connected'));
+    if (this.connection.isBlocked())
+      return messages.map(() => unsent('broker blocked publishing (resource alarm)'));
     // One deadline for the whole batch: opening, flow control (a blocked broker stops
     // draining the socket) and confirms. A batch must not outlive its lease.
     const deadline = Date.now() + this.options.confirmTimeoutMs;
