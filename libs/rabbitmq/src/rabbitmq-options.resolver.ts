@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@courier/core';
+import { InvalidOptionError, OptionChecks } from '@courier/core';
 import type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';
 
 export interface ResolvedRabbitMQOptions {
@@ -76,6 +76,11 @@ function resolveInbox(inbox: RabbitMQInboxOptions): Required<RabbitMQInboxOption
     queueType,
     deliveryLimit,
     queueName: inbox.queueName ?? ((service, eventType) => `${service}.${eventType}`),
-    storeRetryDelayMs: inbox.storeRetryDelayMs ?? 1_000,
+    storeRetryDelayMs: OptionChecks.integer(
+      'inbox.storeRetryDelayMs',
+      inbox.storeRetryDelayMs ?? 1_000,
+      10,
+      60_000,
+    ),
   };
 }

@@ -59,7 +59,8 @@ export class OutboxHealthIndicator {
     };
     const problems: string[] = [];
     if (relayEnabled && !relayRunning) problems.push('relay not running');
-    if (relayEnabled && !brokerConnected) problems.push('broker not accepting publishes (disconnected or blocked by an alarm)');
+    if (relayEnabled && !brokerConnected)
+      problems.push('broker not accepting publishes (disconnected or blocked by an alarm)');
     if (
       thresholds.maxOldestPendingAgeMs !== undefined &&
       stats.oldestPendingAgeMs > thresholds.maxOldestPendingAgeMs
