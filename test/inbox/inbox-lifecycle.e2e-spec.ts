@@ -154,6 +154,8 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     await inbox.receive({ id, eventType: 'order_events', payload: {} });
 
     await waitFor(async () => (await statesOf(id)).b_bill?.status === 'dead', 'b_bill to be dead');
+    // The callbacks run right after the settle commits: wait for them, not just the row.
+    await waitFor(() => dead.some((d) => d.messageId === id), 'the dead callback');
     const states = await statesOf(id);
     expect(states.a_ship).toMatchObject({ status: 'done', attempts: 1 });
     expect(states.c_mail).toMatchObject({ status: 'done', attempts: 1 });
