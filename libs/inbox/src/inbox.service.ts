@@ -48,9 +48,10 @@ export class InboxService {
     const client = manager?.queryRunner?.isTransactionActive ? await manager.queryRunner.connect() : null;
     const inserted = await this.store.receive(client, rows, this.options.notifyChannel);
     const seen = new Set<string>();
-    const results = messages.map(({ id }) => {
+    const results = messages.map(({ id, eventType }) => {
       const duplicate = !inserted.has(id) || seen.has(id);
       seen.add(id);
+      if (duplicate) this.metrics.duplicate(eventType);
       return { id, duplicate };
     });
     for (const row of rows) {
@@ -58,9 +59,6 @@ export class InboxService {
       this.metrics.received(row.eventType);
       if (row.handlers.length === 0) this.noteUnhandled(row.eventType);
     }
-    results
-      .filter((r) => r.duplicate)
-      .forEach((r) => this.metrics.duplicate(messages.find((m) => m.id === r.id)!.eventType));
     if (!client && inserted.size > 0) this.dispatcher.wake();
     return results;
   }

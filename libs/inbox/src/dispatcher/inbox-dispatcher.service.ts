@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { WakeSignal } from '@courier/core';
+import { delay, WakeSignal } from '@courier/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';
@@ -30,6 +30,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private readonly batches = new Set<Promise<void>>();
   private loop?: Promise<void>;
   private stopping = false;
+  private stopped = new AbortController();
   private running = 0;
   private handlerPairs: HandlerPairs = { pairs: [] };
   private lastExhaustedCheck = 0;
@@ -63,6 +64,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.stopped = new AbortController();
     const handlers = this.registry.all();
     this.handlerPairs = { pairs: handlers.map((h) => `${h.eventType} ${h.handlerKey}`) };
     this.loop = this.run();
@@ -72,6 +74,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   async stop(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
+    this.stopped.abort();
     this.signal.notify();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -118,7 +121,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         errorStreak++;
         this.logger.error(`Claim failed (attempt ${errorStreak}): ${(error as Error).message}`);
         // Not cut short by wakes: a database that is down must not be hammered per message.
-        await this.pause(Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)));
+        await delay(
+          Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)),
+          this.stopped.signal,
+        );
         continue;
       }
       if (claimed.length > 0) this.startBatch(claimed);
@@ -216,15 +222,6 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       this.logger.warn(`${name} callback threw: ${(error as Error).message}`);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const deadline = Date.now() + ms;
-      const tick = () =>
-        this.stopping || Date.now() >= deadline ? resolve() : setTimeout(tick, Math.min(100, ms));
-      tick();
-    });
   }
 
   private wakeAfter(ms: number): void {

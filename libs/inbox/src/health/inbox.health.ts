@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '@courier/core';
 import { InboxDispatcher } from '../dispatcher/inbox-dispatcher.service';
 import { InboxStore } from '../inbox.store';
 
@@ -30,12 +31,7 @@ export class InboxHealthIndicator {
     const indicator = this.health.check(key);
     let stats;
     try {
-      stats = await Promise.race([
-        this.store.stats(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('timed out')), thresholds.timeoutMs ?? 1_000).unref(),
-        ),
-      ]);
+      stats = await withTimeout(this.store.stats(), thresholds.timeoutMs ?? 1_000);
     } catch (error) {
       return indicator.down({ message: `inbox unreadable: ${(error as Error).message}` });
     }

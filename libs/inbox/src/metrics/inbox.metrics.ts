@@ -6,7 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
-import { BoundedLabel } from '@courier/core';
+import { BoundedLabel, cachedSnapshot } from '@courier/core';
 import type { RunResult } from '../dispatcher/handler-runner';
 import { InboxStore, type InboxStats } from '../inbox.store';
 
@@ -21,15 +21,7 @@ export const InboxMetricNames = {
   dead: 'courier_inbox_dead_handlers',
 } as const;
 
-const STATS_TTL_MS = 1_000;
-let cachedStats: { at: number; value: Promise<InboxStats> } | undefined;
-function statsOf(store: InboxStore): Promise<InboxStats> {
-  if (!cachedStats || Date.now() - cachedStats.at > STATS_TTL_MS) {
-    cachedStats = { at: Date.now(), value: store.stats() };
-    cachedStats.value.catch(() => (cachedStats = undefined));
-  }
-  return cachedStats.value;
-}
+const statsOf = cachedSnapshot(1_000, (store: InboxStore): Promise<InboxStats> => store.stats());
 
 export const inboxMetricProviders = [
   makeCounterProvider({

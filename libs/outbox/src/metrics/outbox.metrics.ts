@@ -6,7 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { BoundedLabel } from '@courier/core';
+import { BoundedLabel, cachedSnapshot } from '@courier/core';
 import { OutboxStore, type OutboxStats } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from '../relay/relay-batch-result.interface';
 
@@ -22,16 +22,7 @@ export const OutboxMetricNames = {
 } as const;
 
 // One stats query serves the three gauges of a scrape.
-const STATS_TTL_MS = 1_000;
-let cachedStats: { at: number; value: Promise<OutboxStats> } | undefined;
-function statsOf(store: OutboxStore): Promise<OutboxStats> {
-  const now = Date.now();
-  if (!cachedStats || now - cachedStats.at > STATS_TTL_MS) {
-    cachedStats = { at: now, value: store.stats() };
-    cachedStats.value.catch(() => (cachedStats = undefined));
-  }
-  return cachedStats.value;
-}
+const statsOf = cachedSnapshot(1_000, (store: OutboxStore): Promise<OutboxStats> => store.stats());
 
 export const outboxMetricProviders = [
   makeCounterProvider({

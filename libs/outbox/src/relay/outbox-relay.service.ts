@@ -14,7 +14,7 @@ import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
-import { WakeSignal } from '@courier/core';
+import { delay, WakeSignal } from '@courier/core';
 import { emptyResult, sortOutcomes } from './batch-outcomes';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
@@ -236,7 +236,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         errorStreak++;
         this.logThrottled(`Relay batch failed (attempt ${errorStreak}): ${(error as Error).message}`);
         // Not interruptible by wakes: a database that is down must not be hammered per commit.
-        await this.pause(Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)));
+        await delay(
+          Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)),
+          this.stopped.signal,
+        );
         continue;
       }
       await this.signal.sleep(seen, this.pollDelay());
@@ -247,20 +250,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wakeAfter(ms: number): void {
     if (this.stopping || ms >= this.options.relay.pollIntervalMs) return;
     setTimeout(() => this.wake(), ms + 5).unref();
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.stopped.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
   }
 
   private pollDelay(): number {
