@@ -15,6 +15,22 @@ export const brokerControl = {
     await run('rabbitmqctl', ['start_app']);
     await run('rabbitmqctl', ['await_startup']);
   },
+  /** Closes every client connection with this name, as a network failure would. */
+  async closeConnections(connectionName: string): Promise<number> {
+    const { stdout } = await run('rabbitmqctl', [
+      'list_connections',
+      '--quiet',
+      '--no-table-headers',
+      'pid',
+      'client_properties',
+    ]);
+    const pids = stdout
+      .split('\n')
+      .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+      .map((line) => line.split('\t')[0]);
+    for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test']);
+    return pids.length;
+  },
   /** Raises a memory alarm: the broker blocks every publishing connection. */
   async raiseMemoryAlarm(): Promise<void> {
     await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.0000001']);

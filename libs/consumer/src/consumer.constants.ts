@@ -1,0 +1,20 @@
+/**
+ * Headers the consumer component writes. They travel with a message through retries
+ * and into the error destination, so an operator reading a dead letter sees where it
+ * came from, why it ended there and how often it was tried.
+ */
+export const ConsumerHeaders = {
+  /** 1-based attempt number of the delivery that carries it; absent on the first. */
+  attempt: 'x-courier-attempt',
+  deadLetterReason: 'x-courier-dead-letter-reason',
+  originalExchange: 'x-courier-original-exchange',
+  originalRoutingKey: 'x-courier-original-routing-key',
+  originalQueue: 'x-courier-original-queue',
+  deadLetteredAt: 'x-courier-dead-lettered-at',
+} as const;
+
+/** Suffix of a source's default error destination: `jobs` → `jobs.dead`. */
+export const DEFAULT_DEAD_LETTER_SUFFIX = '.dead';
+
+export const CONSUMER_HANDLER_METADATA = 'courier:consumer-handler';
+export const CONSUMER_TRANSPORT = Symbol('courier:consumer-transport');

@@ -1,0 +1,3 @@
+export * from './message-decode.error';
+export * from './non-retryable.error';
+export * from './process-timeout.error';

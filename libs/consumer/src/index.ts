@@ -1,0 +1,17 @@
+export * from './consumer.constants';
+export * from './errors';
+export type * from './interfaces/consumer.interface';
+export type * from './interfaces/consumer-observer.interface';
+export type * from './interfaces/consumer-runner-options.interface';
+export type * from './interfaces/message.interface';
+export {
+  Outcome,
+  type ProcessContext,
+  type ProcessOutcome,
+  type Processor,
+} from './interfaces/processor.interface';
+export { InMemoryBroker, type InMemoryPublishAttributes } from './memory/in-memory.broker';
+export type { StoredMessage } from './memory/in-memory.queue';
+export { attemptFromHeaders, contextFromAttributes } from './message/message-context';
+export { SettleOnceMessage } from './message/settle-once.message';
+export { ConsumerRunner, type RunnerState } from './runner/consumer.runner';

@@ -1,0 +1,9 @@
+/** How a message left the runner. A bounded set: safe as a metric label. */
+export type SettlementKind = 'ack' | 'retry' | 'dead_letter' | 'dropped' | 'returned';
+
+/** Metric hooks of a runner; every call is cheap and must not throw. */
+export interface ConsumerObserver {
+  received(source: string): void;
+  started(source: string): void;
+  settled(source: string, kind: SettlementKind, durationSeconds: number): void;
+}

@@ -1,0 +1,73 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { BackoffPolicy, OptionChecks } from '@courier/core';
+import type { ConsumerRunnerOptions, FailureStrategy } from '../interfaces/consumer-runner-options.interface';
+import type { ConsumerObserver } from '../interfaces/consumer-observer.interface';
+
+export const FAILURE_STRATEGIES: readonly FailureStrategy[] = ['requeue', 'dead-letter', 'ack', 'exit'];
+export const MAX_CONCURRENCY = 10_000;
+/** AMQP's prefetch count is a 16-bit field. */
+export const MAX_PREFETCH = 65_535;
+
+export interface ResolvedRunnerOptions {
+  concurrency: number;
+  /** Explicit prefetch, or undefined to follow concurrency. */
+  prefetch?: number;
+  failureStrategy: FailureStrategy;
+  maxAttempts: number;
+  retryBackoff: BackoffPolicy;
+  processTimeoutMs: number;
+  startPaused: boolean;
+  recreateBackoff: BackoffPolicy;
+  shutdownTimeoutMs: number;
+  logger: LoggerService;
+  observer?: ConsumerObserver;
+  onExit: (error: unknown) => void;
+}
+
+/** Defaults and validation, once, where options enter: a bad one fails before anything connects. */
+export function resolveRunnerOptions(
+  source: string,
+  options: ConsumerRunnerOptions = {},
+): ResolvedRunnerOptions {
+  const concurrency = OptionChecks.integer('concurrency', options.concurrency ?? 1, 1, MAX_CONCURRENCY);
+  if (options.prefetch !== undefined) {
+    OptionChecks.integer('prefetch', options.prefetch, concurrency, MAX_PREFETCH);
+  }
+  return {
+    concurrency,
+    prefetch: options.prefetch,
+    failureStrategy: OptionChecks.oneOf(
+      'failureStrategy',
+      options.failureStrategy ?? 'requeue',
+      FAILURE_STRATEGIES,
+    ),
+    maxAttempts: OptionChecks.integer('maxAttempts', options.maxAttempts ?? 5, 1, 1_000),
+    retryBackoff: new BackoffPolicy({ initialDelayMs: 1_000, maxDelayMs: 60_000, ...options.retryBackoff }),
+    processTimeoutMs: OptionChecks.integer(
+      'processTimeoutMs',
+      options.processTimeoutMs ?? 30_000,
+      0,
+      2_147_483_647,
+    ),
+    startPaused: options.startPaused ?? false,
+    recreateBackoff: new BackoffPolicy({
+      initialDelayMs: 100,
+      maxDelayMs: 10_000,
+      ...options.recreateBackoff,
+    }),
+    shutdownTimeoutMs: OptionChecks.integer(
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs ?? 30_000,
+      0,
+      2_147_483_647,
+    ),
+    logger: options.logger ?? new Logger(`Consumer:${source}`),
+    observer: options.observer,
+    onExit: options.onExit ?? exitProcess,
+  };
+}
+
+function exitProcess(): void {
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
+}

@@ -1,0 +1,309 @@
+import { delay, OptionChecks } from '@courier/core';
+import type { LoggerService } from '@nestjs/common';
+import type { Consumer, ConsumerFactory, ConsumerSink } from '../interfaces/consumer.interface';
+import type { ConsumerRunnerOptions } from '../interfaces/consumer-runner-options.interface';
+import type { Message } from '../interfaces/message.interface';
+import type { Processor } from '../interfaces/processor.interface';
+import {
+  MAX_CONCURRENCY,
+  resolveRunnerOptions,
+  type ResolvedRunnerOptions,
+} from './consumer-runner-options.resolver';
+import { invokeProcessor } from './invoke-processor';
+import { describe, SettlementPolicy, type Settlement } from './settlement.policy';
+
+export type RunnerState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
+
+/**
+ * The async consumer component (patron's): takes deliveries from a consumer made by
+ * the factory, runs up to `concurrency` processors, settles each message by its
+ * outcome and the failure strategy, and recreates the consumer when it breaks.
+ *
+ * Shutdown (`stop`) drains in a fixed order: stop taking deliveries → give back the
+ * ones not started → wait for running processors (bounded) → close the consumer.
+ */
+export class ConsumerRunner {
+  private readonly options: ResolvedRunnerOptions;
+  private readonly policy: SettlementPolicy;
+  private readonly logger: LoggerService;
+  private readonly lifetime = new AbortController();
+  private readonly waiting: Message[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private readonly consumingListeners = new Set<() => void>();
+  private state: RunnerState = 'idle';
+  private consumer?: Consumer;
+  private connecting?: Promise<void>;
+  private stopping?: Promise<void>;
+  private concurrency: number;
+  private prefetch: number;
+  private failuresInARow = 0;
+  private exiting = false;
+
+  constructor(
+    private readonly factory: ConsumerFactory,
+    private readonly processor: Processor,
+    options?: ConsumerRunnerOptions,
+  ) {
+    this.options = resolveRunnerOptions(factory.source, options);
+    this.policy = new SettlementPolicy(
+      this.options.failureStrategy,
+      this.options.maxAttempts,
+      this.options.retryBackoff,
+    );
+    this.logger = this.options.logger;
+    this.concurrency = this.options.concurrency;
+    this.prefetch = this.options.prefetch ?? this.concurrency;
+  }
+
+  get source(): string {
+    return this.factory.source;
+  }
+
+  get status(): RunnerState {
+    return this.state;
+  }
+
+  /** Messages whose processor is running now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  get currentConcurrency(): number {
+    return this.concurrency;
+  }
+
+  /** True while a consumer is subscribed and deliveries flow. */
+  get isConsuming(): boolean {
+    return this.state === 'running' && this.consumer !== undefined && this.connecting === undefined;
+  }
+
+  /**
+   * Starts consuming in the background and returns: a broker that is down at boot is
+   * retried (see `recreateBackoff`), not a bootstrap failure. `waitUntilConsuming` waits.
+   */
+  start(): void {
+    if (this.state !== 'idle') throw new Error(`Consumer of "${this.source}" was already started`);
+    this.state = this.options.startPaused ? 'paused' : 'running';
+    if (this.state === 'running') this.ensureConsumer();
+  }
+
+  /** Stops taking deliveries; running processors finish; buffered deliveries go back. */
+  async pause(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    await this.consumer?.stop().catch((error) => this.consumerFailed(this.consumer!, error));
+    this.giveBackWaiting();
+  }
+
+  async resume(): Promise<void> {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    const consumer = this.consumer;
+    if (!consumer) return this.ensureConsumer();
+    await consumer.start(this.sinkFor(consumer)).then(
+      () => this.announceConsuming(),
+      (error) => this.consumerFailed(consumer, error),
+    );
+  }
+
+  /** Changes how many messages are processed at once; the prefetch follows. */
+  async setConcurrency(concurrency: number): Promise<void> {
+    this.concurrency = OptionChecks.integer('concurrency', concurrency, 1, MAX_CONCURRENCY);
+    this.prefetch = Math.max(concurrency, this.options.prefetch ?? concurrency);
+    const consumer = this.consumer;
+    if (consumer)
+      await consumer.setPrefetch(this.prefetch).catch((error) => this.consumerFailed(consumer, error));
+    this.pump();
+  }
+
+  /** Resolves when deliveries flow, or rejects after `timeoutMs`. */
+  waitUntilConsuming(timeoutMs = 10_000): Promise<void> {
+    if (this.isConsuming) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const listener = () => {
+        clearTimeout(timer);
+        this.consumingListeners.delete(listener);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.consumingListeners.delete(listener);
+        reject(new Error(`Not consuming from "${this.source}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.consumingListeners.add(listener);
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.drainAndClose();
+    return this.stopping;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    const wasStarted = this.state !== 'idle';
+    this.state = 'stopping';
+    const consumer = this.consumer;
+    await consumer?.stop().catch(() => undefined);
+    this.giveBackWaiting();
+    if (wasStarted && !(await this.allSettled(this.options.shutdownTimeoutMs))) {
+      this.logger.warn(
+        `${this.running.size} message(s) of "${this.source}" still processing after ${this.options.shutdownTimeoutMs} ms; aborting them, the broker delivers them again`,
+      );
+    }
+    this.lifetime.abort();
+    this.consumer = undefined;
+    await consumer
+      ?.close()
+      .catch((error) =>
+        this.logger.warn(`Closing the consumer of "${this.source}" failed: ${describe(error)}`),
+      );
+    this.state = 'stopped';
+  }
+
+  private async allSettled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(this.running),
+        new Promise((resolve) => (timer = setTimeout(resolve, left))),
+      ]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
+  private ensureConsumer(): void {
+    if (this.consumer || this.connecting) return;
+    this.connecting = this.connect().finally(() => {
+      this.connecting = undefined;
+      if (this.consumer && this.state === 'running') this.announceConsuming();
+    });
+  }
+
+  private async connect(): Promise<void> {
+    while (this.state === 'running') {
+      if (this.failuresInARow > 0) {
+        await delay(this.options.recreateBackoff.delayAfter(this.failuresInARow), this.lifetime.signal);
+        if (this.state !== 'running') return;
+      }
+      let consumer: Consumer | undefined;
+      try {
+        consumer = await this.factory.create({ prefetch: this.prefetch });
+        if (this.state !== 'running') return void (await consumer.close().catch(() => undefined));
+        this.consumer = consumer;
+        await consumer.start(this.sinkFor(consumer));
+        return;
+      } catch (error) {
+        this.failuresInARow++;
+        this.consumer = undefined;
+        await consumer?.close().catch(() => undefined);
+        this.logger.warn(
+          `Cannot consume from "${this.source}" (attempt ${this.failuresInARow}): ${describe(error)}; trying again`,
+        );
+      }
+    }
+  }
+
+  private announceConsuming(): void {
+    this.logger.log(
+      `Consuming from "${this.source}" (concurrency ${this.concurrency}, prefetch ${this.prefetch})`,
+    );
+    [...this.consumingListeners].forEach((listener) => listener());
+  }
+
+  private sinkFor(consumer: Consumer): ConsumerSink {
+    return {
+      message: (message) => this.received(consumer, message),
+      error: (error) => this.consumerFailed(consumer, error),
+    };
+  }
+
+  private consumerFailed(consumer: Consumer, error: unknown): void {
+    if (this.consumer !== consumer) return;
+    this.consumer = undefined;
+    this.failuresInARow++;
+    void consumer.close().catch(() => undefined);
+    this.giveBackWaiting();
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.logger.warn(`Consumer of "${this.source}" failed: ${describe(error)}; recreating it`);
+    if (this.state === 'running') this.ensureConsumer();
+  }
+
+  private received(consumer: Consumer, message: Message): void {
+    this.options.observer?.received(this.source);
+    if (this.consumer !== consumer || this.state !== 'running') {
+      void message.nack();
+      this.options.observer?.settled(this.source, 'returned', 0);
+      return;
+    }
+    this.failuresInARow = 0;
+    this.waiting.push(message);
+    this.pump();
+  }
+
+  private giveBackWaiting(): void {
+    for (const message of this.waiting.splice(0)) {
+      void message.nack();
+      this.options.observer?.settled(this.source, 'returned', 0);
+    }
+  }
+
+  private pump(): void {
+    while (this.state === 'running' && this.running.size < this.concurrency && this.waiting.length > 0) {
+      const task = this.handle(this.waiting.shift()!).finally(() => {
+        this.running.delete(task);
+        this.pump();
+      });
+      this.running.add(task);
+    }
+  }
+
+  private async handle(message: Message): Promise<void> {
+    const startedAt = performance.now();
+    this.options.observer?.started(this.source);
+    let settlement: Settlement;
+    try {
+      const outcome = await invokeProcessor(
+        this.processor,
+        message,
+        this.options.processTimeoutMs,
+        this.lifetime.signal,
+      );
+      settlement = this.policy.fromOutcome(outcome, message.attempt);
+    } catch (error) {
+      settlement = this.policy.fromError(error, message.attempt);
+    }
+    try {
+      await this.settle(message, settlement);
+    } catch (error) {
+      this.logger.error(`Settling message ${message.id} of "${this.source}" failed: ${describe(error)}`);
+    }
+    const kind = settlement.kind === 'exit' ? 'returned' : settlement.kind;
+    this.options.observer?.settled(this.source, kind, (performance.now() - startedAt) / 1000);
+  }
+
+  private async settle(message: Message, settlement: Settlement): Promise<void> {
+    const where = `Message ${message.id} of "${this.source}" (attempt ${message.attempt}/${this.options.maxAttempts})`;
+    switch (settlement.kind) {
+      case 'ack':
+        return message.ack();
+      case 'retry':
+        this.logger.warn(`${where} failed: ${settlement.reason}; retrying in ${settlement.delayMs} ms`);
+        return message.retry(settlement.delayMs);
+      case 'dead_letter':
+        this.logger.error(`${where} dead-lettered: ${settlement.reason}`);
+        return message.deadLetter({ reason: settlement.reason });
+      case 'dropped':
+        this.logger.error(`${where} dropped (failure strategy "ack"): ${settlement.reason}`);
+        return message.ack();
+      case 'exit':
+        this.logger.error(`${where} failed: ${settlement.reason}; stopping (failure strategy "exit")`);
+        await message.nack();
+        if (this.exiting) return;
+        this.exiting = true;
+        void this.stop().then(() => this.options.onExit(settlement.error));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { BackoffPolicy } from '@courier/core';
+import { NonRetryableError } from '../errors/non-retryable.error';
+import type { FailureStrategy } from '../interfaces/consumer-runner-options.interface';
+import type { ProcessOutcome } from '../interfaces/processor.interface';
+
+/** What the runner does with a message once its processor is finished with it. */
+export type Settlement =
+  | { readonly kind: 'ack' }
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string }
+  | { readonly kind: 'dead_letter'; readonly reason: string }
+  | { readonly kind: 'dropped'; readonly reason: string }
+  | { readonly kind: 'exit'; readonly reason: string; readonly error: unknown };
+
+/**
+ * Turns a processor's outcome or error into a settlement: the one place where the
+ * failure strategy, the attempt limit and the backoff meet. Pure, so every path is
+ * unit-tested without a transport.
+ */
+export class SettlementPolicy {
+  constructor(
+    private readonly strategy: FailureStrategy,
+    private readonly maxAttempts: number,
+    private readonly backoff: BackoffPolicy,
+  ) {}
+
+  fromOutcome(outcome: ProcessOutcome | void, attempt: number): Settlement {
+    if (!outcome || outcome.kind === 'ack') return { kind: 'ack' };
+    if (outcome.kind === 'reject') return { kind: 'dead_letter', reason: `rejected: ${outcome.reason}` };
+    return this.retry(attempt, outcome.reason ?? 'requeued by the processor', outcome.delayMs);
+  }
+
+  fromError(error: unknown, attempt: number): Settlement {
+    const reason = describe(error);
+    if (error instanceof NonRetryableError) return { kind: 'dead_letter', reason };
+    switch (this.strategy) {
+      case 'requeue':
+        return this.retry(attempt, reason);
+      case 'dead-letter':
+        return { kind: 'dead_letter', reason };
+      case 'ack':
+        return { kind: 'dropped', reason };
+      case 'exit':
+        return { kind: 'exit', reason, error };
+    }
+  }
+
+  private retry(attempt: number, reason: string, delayMs?: number): Settlement {
+    if (attempt >= this.maxAttempts) {
+      return { kind: 'dead_letter', reason: `gave up after ${attempt} attempts: ${reason}` };
+    }
+    return { kind: 'retry', reason, delayMs: delayMs ?? this.backoff.delayAfter(attempt) };
+  }
+}
+
+/** One line for logs and the dead-letter header: the error's name and message, no stack. */
+export function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
+}

@@ -1,0 +1,55 @@
+import { DEFAULT_DEAD_LETTER_SUFFIX, type Consumer, type ConsumerFactory } from '@courier/consumer';
+import type { RabbitMQConnection } from '../connection/rabbitmq.connection';
+import { RabbitMQConsumer } from './rabbitmq.consumer';
+import { RetryQueues } from './retry-queues';
+
+export interface RabbitMQConsumerFactoryOptions {
+  queue: string;
+  /** Where dead letters go (a durable queue, published through the default exchange). @default `<queue>.dead` */
+  deadLetterQueue?: string;
+  /** Declare the queue (durable, classic) and its dead-letter queue. @default true */
+  declareQueue?: boolean;
+  /** Wait before giving back a message whose retry or dead letter could not be published. @default 1000 */
+  republishFailureDelayMs?: number;
+}
+
+/**
+ * Makes RabbitMQ consumers of one queue on the application's recovering connection.
+ * `create` fails while the broker is unreachable; the runner retries it with backoff.
+ */
+export class RabbitMQConsumerFactory implements ConsumerFactory {
+  readonly source: string;
+  private readonly deadLetterQueue: string;
+  private readonly retryQueues: RetryQueues;
+
+  constructor(
+    private readonly connection: RabbitMQConnection,
+    private readonly options: RabbitMQConsumerFactoryOptions,
+  ) {
+    this.source = options.queue;
+    this.deadLetterQueue = options.deadLetterQueue ?? `${options.queue}${DEFAULT_DEAD_LETTER_SUFFIX}`;
+    this.retryQueues = new RetryQueues(options.queue);
+  }
+
+  async create({ prefetch }: { prefetch: number }): Promise<Consumer> {
+    await this.connection.waitUntilConnected(5_000);
+    const channel = await this.connection.createConfirmChannel();
+    try {
+      if (this.options.declareQueue ?? true) {
+        await channel.assertQueue(this.options.queue, { durable: true });
+        await channel.assertQueue(this.deadLetterQueue, { durable: true });
+      } else {
+        await channel.checkQueue(this.options.queue);
+      }
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
+    return new RabbitMQConsumer(channel, prefetch, {
+      queue: this.options.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      retryQueues: this.retryQueues,
+      republishFailureDelayMs: this.options.republishFailureDelayMs ?? 1_000,
+    });
+  }
+}
