@@ -7,5 +7,9 @@ export { toAmqpPublish } from './publisher/amqp-message.mapper';
 export { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
 export { CourierRabbitMQModule } from './rabbitmq.module';
 export { RABBITMQ_ASYNC_OPTIONS_TYPE, RABBITMQ_OPTIONS_TYPE } from './rabbitmq.module-definition';
-export { RabbitMQConsumerFactory, type RabbitMQConsumerFactoryOptions } from './consumer/rabbitmq-consumer.factory';
+export {
+  RabbitMQConsumerFactory,
+  type RabbitMQConsumerFactoryOptions,
+} from './consumer/rabbitmq-consumer.factory';
 export { retryLevelMs, retryQueueName } from './consumer/retry-queues';
+export { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';

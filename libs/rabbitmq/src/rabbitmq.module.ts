@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { CONSUMER_TRANSPORT } from '@courier/consumer';
 import { OUTBOX_PUBLISHER } from '@courier/outbox';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
+import { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
 import { RabbitMQInboxBridge } from './inbox/rabbitmq-inbox.bridge';
 import { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
@@ -14,7 +16,7 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
 
 /**
  * RabbitMQ for Courier: one recovering connection, the outbox publisher (registered
- * as `OUTBOX_PUBLISHER`) and a health indicator. Global by default.
+ * as `OUTBOX_PUBLISHER`), the consumer transport (`CONSUMER_TRANSPORT`) and a health indicator. Global by default.
  *
  * @example
  * CourierRabbitMQModule.forRoot({ uri: process.env.AMQP_URL })
@@ -32,8 +34,11 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     { provide: OUTBOX_PUBLISHER, useExisting: RabbitMQOutboxPublisher },
     RabbitMQHealthIndicator,
     RabbitMQInboxBridge,
+    RabbitMQConsumerTransport,
+    { provide: CONSUMER_TRANSPORT, useExisting: RabbitMQConsumerTransport },
   ],
   exports: [
+    CONSUMER_TRANSPORT,
     RabbitMQConnection,
     RabbitMQOutboxPublisher,
     OUTBOX_PUBLISHER,

@@ -5,5 +5,8 @@ export type SettlementKind = 'ack' | 'retry' | 'dead_letter' | 'dropped' | 'retu
 export interface ConsumerObserver {
   received(source: string): void;
   started(source: string): void;
+  /** A message whose processing `started` was settled. */
   settled(source: string, kind: SettlementKind, durationSeconds: number): void;
+  /** A delivery handed back unprocessed (pause, stop, a broken consumer). */
+  givenBack(source: string): void;
 }

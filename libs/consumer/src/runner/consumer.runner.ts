@@ -235,7 +235,7 @@ export class ConsumerRunner {
     this.options.observer?.received(this.source);
     if (this.consumer !== consumer || this.state !== 'running') {
       void message.nack();
-      this.options.observer?.settled(this.source, 'returned', 0);
+      this.options.observer?.givenBack(this.source);
       return;
     }
     this.failuresInARow = 0;
@@ -246,7 +246,7 @@ export class ConsumerRunner {
   private giveBackWaiting(): void {
     for (const message of this.waiting.splice(0)) {
       void message.nack();
-      this.options.observer?.settled(this.source, 'returned', 0);
+      this.options.observer?.givenBack(this.source);
     }
   }
 

@@ -1,0 +1,6 @@
+import { CourierError } from '@courier/core';
+
+/** A `@ConsumeQueue` or `ConsumerModule` setting that cannot work; raised at bootstrap. */
+export class ConsumerConfigurationError extends CourierError {
+  readonly code = 'COURIER_CONSUMER_CONFIGURATION';
+}
