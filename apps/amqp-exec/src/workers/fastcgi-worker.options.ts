@@ -1,0 +1,65 @@
+import { InvalidOptionError, OptionChecks } from '@courier/core';
+import type { FastCgiAddress } from './fastcgi/fastcgi.client';
+import { DEFAULT_MAX_OUTPUT_BYTES } from './job-output.capture';
+import { integerList, MAX_MS } from './worker-option.checks';
+import type { WorkerLogger } from './worker.interface';
+
+export interface FastCgiWorkerOptions {
+  /** Where the FastCGI server (PHP-FPM) listens: TCP `{ host, port }` or a unix socket `{ path }`. */
+  address: FastCgiAddress;
+  /** The script the server runs, as a path on the server's side (`SCRIPT_FILENAME`). */
+  scriptFilename: string;
+  /**
+   * How long one request may take, connecting included; then the connection is closed and
+   * the message requeued. The server may still finish the script: bound it there too
+   * (PHP-FPM `request_terminate_timeout`), and make the script safe to run twice.
+   */
+  timeoutMs: number;
+  /** Response statuses that mean "try again later". @default [429, 503] */
+  retryStatuses?: number[];
+  /** Delay asked for with every `requeue` outcome but an abort. @default undefined (the runner's) */
+  retryDelayMs?: number;
+  /** Extra FastCGI params (e.g. `DOCUMENT_ROOT`); the worker's own params win on a clash. */
+  params?: Record<string, string>;
+  /** Response body plus stderr bytes logged per message; the rest is dropped. @default 65536 */
+  maxOutputBytes?: number;
+  logger: WorkerLogger;
+}
+
+export type ResolvedFastCgiWorkerOptions = Required<Omit<FastCgiWorkerOptions, 'retryDelayMs'>> &
+  Pick<FastCgiWorkerOptions, 'retryDelayMs'>;
+
+/** Defaults and checks, once, when the worker is built: a typo fails at startup, not per message. */
+export function resolveFastCgiWorkerOptions(options: FastCgiWorkerOptions): ResolvedFastCgiWorkerOptions {
+  return {
+    address: checkAddress(options.address),
+    scriptFilename: OptionChecks.text('scriptFilename', options.scriptFilename),
+    timeoutMs: OptionChecks.integer('timeoutMs', options.timeoutMs, 1, MAX_MS),
+    retryStatuses: integerList('retryStatuses', options.retryStatuses ?? [429, 503], 100, 599),
+    retryDelayMs:
+      options.retryDelayMs === undefined
+        ? undefined
+        : OptionChecks.integer('retryDelayMs', options.retryDelayMs, 0, MAX_MS),
+    params: { ...options.params },
+    maxOutputBytes: OptionChecks.integer(
+      'maxOutputBytes',
+      options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      1,
+      2 ** 30,
+    ),
+    logger: options.logger,
+  };
+}
+
+function checkAddress(address: FastCgiAddress): FastCgiAddress {
+  if (address && 'path' in address && typeof address.path === 'string' && address.path.length > 0) {
+    return { path: address.path };
+  }
+  if (address && 'host' in address && typeof address.host === 'string' && address.host.length > 0) {
+    return { host: address.host, port: OptionChecks.integer('address.port', address.port, 1, 65535) };
+  }
+  throw new InvalidOptionError(
+    'address',
+    'Option "address" must be { host, port } for TCP or { path } for a unix socket.',
+  );
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { ConsumerHeaders } from '@courier/consumer';
+import { AmqpExecProcess } from '../harness/amqp-exec-process';
+import { AMQP_URL, uniqueName } from '../harness/env';
+import { PhpFpm } from '../harness/php-fpm';
+import { waitFor } from '../harness/wait-for';
+
+const scripts = join(__dirname, '../fixtures/php');
+
+describe('amqp-exec with a FastCGI server (PHP-FPM)', () => {
+  let fpm: PhpFpm;
+  let connection: ChannelModel;
+  let channel: ConfirmChannel;
+  const queues: string[] = [];
+  const running: AmqpExecProcess[] = [];
+
+  const startFor = async (script: string) => {
+    const queue = uniqueName('fcgi');
+    queues.push(queue);
+    await channel.assertQueue(queue, { durable: true });
+    const exec = await AmqpExecProcess.running([
+      ...['--url', AMQP_URL, '--queue', queue, '--fastcgi', `${fpm.tcp.host}:${fpm.tcp.port}`],
+      ...[
+        '--script',
+        join(scripts, script),
+        '--max-attempts',
+        '3',
+        '--retry-delay',
+        '20',
+        '--retry-max-delay',
+        '40',
+      ],
+    ]);
+    running.push(exec);
+    return { queue, exec };
+  };
+  const publish = (queue: string, body: Buffer, messageId: string) =>
+    new Promise<void>((resolve, reject) =>
+      channel.sendToQueue(queue, body, { persistent: true, messageId }, (e) => (e ? reject(e) : resolve())),
+    );
+  const deadLetter = (queue: string) =>
+    waitFor(
+      () => channel.get(`${queue}.dead`, { noAck: true }),
+      `a dead letter of ${queue}`,
+    ) as Promise<GetMessage>;
+
+  beforeAll(async () => {
+    fpm = await PhpFpm.start();
+    connection = await connect(AMQP_URL);
+    channel = await connection.createConfirmChannel();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((exec) => exec.stop()));
+    for (const queue of queues) {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
+    }
+    await connection.close();
+    await fpm.stop();
+  });
+
+  it('sends the payload as the request body byte for byte and acks a 200', async () => {
+    const { queue, exec } = await startFor('echo.php');
+    const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+    await publish(queue, binary, 'fcgi-binary');
+    const line = await exec.line(/length\W+256/);
+    expect(line).toContain(createHash('sha256').update(binary).digest('hex'));
+    expect(line).toContain('AMQP_MESSAGE_ID');
+    await waitFor(async () => (await channel.checkQueue(queue)).messageCount === 0, 'the queue drained');
+    exec.signal('SIGTERM');
+    expect(await exec.exited).toEqual({ code: 0, signal: null });
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    expect(await channel.get(`${queue}.dead`)).toBe(false);
+  });
+
+  it('retries a 503 until maxAttempts, then dead-letters it', async () => {
+    const { queue } = await startFor('status-503.php');
+    await publish(queue, Buffer.from('busy'), 'fcgi-503');
+    const dead = await deadLetter(queue);
+    expect(dead.properties.headers?.[ConsumerHeaders.deadLetterReason]).toBe(
+      'gave up after 3 attempts: FastCGI status 503',
+    );
+    expect(dead.properties.headers?.[ConsumerHeaders.attempt]).toBe(3);
+  });
+
+  it('dead-letters a 500 at once', async () => {
+    const { queue } = await startFor('status-500.php');
+    await publish(queue, Buffer.from('broken'), 'fcgi-500');
+    const dead = await deadLetter(queue);
+    expect(dead.properties.headers?.[ConsumerHeaders.deadLetterReason]).toBe('rejected: FastCGI status 500');
+    expect(dead.properties.headers?.[ConsumerHeaders.attempt]).toBe(1);
+  });
+});
