@@ -57,6 +57,7 @@ export function describeConsumerContract(name: string, makeTransport: () => Cont
       queue: string,
       processor: Processor,
       options: ConsumerRunnerOptions = {},
+      { waitUntilConsuming = !options.startPaused } = {},
     ): Promise<ConsumerRunner> {
       const runner = new ConsumerRunner(transport.factory(queue), processor, {
         logger: quiet,
@@ -65,7 +66,7 @@ export function describeConsumerContract(name: string, makeTransport: () => Cont
       });
       runners.push(runner);
       runner.start();
-      if (!options.startPaused) await runner.waitUntilConsuming();
+      if (waitUntilConsuming) await runner.waitUntilConsuming();
       return runner;
     }
 
@@ -197,6 +198,7 @@ export function describeConsumerContract(name: string, makeTransport: () => Cont
           throw new Error('cannot go on');
         },
         { failureStrategy: 'exit', onExit: (error) => exits.push(error) },
+        { waitUntilConsuming: false }, // it may stop before it announces itself
       );
       await waitFor(() => exits.length === 1, 'onExit');
       expect(runner.status).toBe('stopped');

@@ -43,12 +43,13 @@ describe('Consumer on RabbitMQ: poison messages and broker restarts', () => {
   });
   afterAll(async () => {
     await brokerControl.start().catch(() => undefined);
-    const cleanup = await (await connect(AMQP_URL)).createChannel();
+    const cleanupConnection = await connect(AMQP_URL);
+    const cleanup = await cleanupConnection.createChannel();
     for (const queue of queues) {
       await cleanup.deleteQueue(queue).catch(() => undefined);
       await cleanup.deleteQueue(`${queue}.dead`).catch(() => undefined);
     }
-    await cleanup.connection.close();
+    await cleanupConnection.close();
     await probe.close().catch(() => undefined);
     await courier.onApplicationShutdown();
   });

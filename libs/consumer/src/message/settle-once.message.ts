@@ -63,9 +63,9 @@ export abstract class SettleOnceMessage implements Message {
   protected abstract doRetry(delayMs: number): Promise<void>;
   protected abstract doDeadLetter(details: DeadLetterDetails): Promise<void>;
 
-  private async once(settle: () => Promise<void>): Promise<void> {
-    if (this.settled) return;
+  private once(settle: () => Promise<void>): Promise<void> {
+    if (this.settled) return Promise.resolve();
     this.settled = true;
-    await settle();
+    return settle();
   }
 }

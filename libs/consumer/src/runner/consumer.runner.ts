@@ -29,7 +29,7 @@ export class ConsumerRunner {
   private readonly lifetime = new AbortController();
   private readonly waiting: Message[] = [];
   private readonly running = new Set<Promise<void>>();
-  private readonly consumingListeners = new Set<() => void>();
+  private readonly consumingListeners = new Set<(stopped?: Error) => void>();
   private state: RunnerState = 'idle';
   private consumer?: Consumer;
   private connecting?: Promise<void>;
@@ -116,14 +116,16 @@ export class ConsumerRunner {
     this.pump();
   }
 
-  /** Resolves when deliveries flow, or rejects after `timeoutMs`. */
+  /** Resolves when deliveries flow; rejects after `timeoutMs`, or if the runner stops first. */
   waitUntilConsuming(timeoutMs = 10_000): Promise<void> {
     if (this.isConsuming) return Promise.resolve();
+    if (this.stopping) return Promise.reject(this.stoppedError());
     return new Promise((resolve, reject) => {
-      const listener = () => {
+      const listener = (stopped?: Error) => {
         clearTimeout(timer);
         this.consumingListeners.delete(listener);
-        resolve();
+        if (stopped) reject(stopped);
+        else resolve();
       };
       const timer = setTimeout(() => {
         this.consumingListeners.delete(listener);
@@ -134,8 +136,15 @@ export class ConsumerRunner {
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.drainAndClose();
+    if (!this.stopping) {
+      this.stopping = this.drainAndClose();
+      [...this.consumingListeners].forEach((listener) => listener(this.stoppedError()));
+    }
     return this.stopping;
+  }
+
+  private stoppedError(): Error {
+    return new Error(`The consumer of "${this.source}" stopped`);
   }
 
   private async drainAndClose(): Promise<void> {
@@ -280,7 +289,7 @@ export class ConsumerRunner {
     } catch (error) {
       this.logger.error(`Settling message ${message.id} of "${this.source}" failed: ${describe(error)}`);
     }
-    const kind = settlement.kind === 'exit' ? 'returned' : settlement.kind;
+    const kind = settlement.kind === 'exit' || settlement.kind === 'released' ? 'returned' : settlement.kind;
     this.options.observer?.settled(this.source, kind, (performance.now() - startedAt) / 1000);
   }
 
@@ -295,6 +304,11 @@ export class ConsumerRunner {
       case 'dead_letter':
         this.logger.error(`${where} dead-lettered: ${settlement.reason}`);
         return message.deadLetter({ reason: settlement.reason });
+      case 'released':
+        // Held, not requeued at once: an outage must not turn into a redelivery hot loop.
+        this.logger.warn(`${where} given back in ${settlement.delayMs} ms: ${settlement.reason}`);
+        await delay(settlement.delayMs, this.lifetime.signal);
+        return message.nack();
       case 'dropped':
         this.logger.error(`${where} dropped (failure strategy "ack"): ${settlement.reason}`);
         return message.ack();

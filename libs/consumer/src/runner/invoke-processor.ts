@@ -1,27 +1,86 @@
 import { ProcessTimeoutError } from '../errors/process-timeout.error';
 import type { Message } from '../interfaces/message.interface';
-import type { ProcessOutcome, Processor } from '../interfaces/processor.interface';
+import type { ProcessContext, ProcessOutcome, Processor } from '../interfaces/processor.interface';
+
+type Result = ProcessOutcome | void;
+
+/**
+ * The context a processor gets. Its signal is made only if the processor reads it:
+ * most never do, and an AbortController per message (worse, `AbortSignal.any`, which
+ * on Node 20 keeps a reference in the long-lived stop signal per call) costs more
+ * than the rest of the runner's bookkeeping.
+ */
+class ProcessScope implements ProcessContext {
+  private controller?: AbortController;
+  private abortedWith?: unknown;
+  private unlink?: () => void;
+
+  constructor(private readonly stopSignal: AbortSignal) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = (this.controller = new AbortController());
+      if (this.abortedWith !== undefined) controller.abort(this.abortedWith);
+      else if (this.stopSignal.aborted) controller.abort(this.stopSignal.reason);
+      else {
+        const onStop = () => controller.abort(this.stopSignal.reason);
+        this.stopSignal.addEventListener('abort', onStop, { once: true });
+        this.unlink = () => this.stopSignal.removeEventListener('abort', onStop);
+      }
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.abortedWith = reason;
+    this.controller?.abort(reason);
+  }
+
+  dispose(): void {
+    this.unlink?.();
+  }
+}
 
 /**
  * Runs a processor under a deadline. On timeout its signal aborts and the call
  * rejects with `ProcessTimeoutError`; whatever the processor returns later is
- * ignored (the message is settled once, by the runner).
+ * ignored (the message is settled once, by the runner). A processor that returns
+ * synchronously pays for no timer and no promise.
  */
-export async function invokeProcessor(
+export function invokeProcessor(
   processor: Processor,
   message: Message,
   timeoutMs: number,
   stopSignal: AbortSignal,
-): Promise<ProcessOutcome | void> {
-  const deadline = new AbortController();
-  const signal = AbortSignal.any([deadline.signal, stopSignal]);
+): Result | Promise<Result> {
+  const scope = new ProcessScope(stopSignal);
+  let result: Result | Promise<Result>;
+  try {
+    result = processor(message, scope);
+  } catch (error) {
+    scope.dispose();
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    scope.dispose();
+    return result;
+  }
+  if (timeoutMs <= 0) return result.finally(() => scope.dispose());
+  return raceDeadline(result, scope, message.id, timeoutMs);
+}
+
+async function raceDeadline(
+  work: Promise<Result>,
+  scope: ProcessScope,
+  messageId: string,
+  timeoutMs: number,
+): Promise<Result> {
   let timer: NodeJS.Timeout | undefined;
-  const work = Promise.resolve().then(() => processor(message, { signal }));
-  if (timeoutMs <= 0) return work;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      deadline.abort(new ProcessTimeoutError(message.id, timeoutMs));
-      reject(deadline.signal.reason);
+      const error = new ProcessTimeoutError(messageId, timeoutMs);
+      scope.abort(error);
+      reject(error);
     }, timeoutMs);
   });
   work.catch(() => undefined); // a late failure after the timeout is not unhandled
@@ -29,5 +88,6 @@ export async function invokeProcessor(
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+    scope.dispose();
   }
 }

@@ -9,6 +9,7 @@ export type Settlement =
   | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string }
   | { readonly kind: 'dead_letter'; readonly reason: string }
   | { readonly kind: 'dropped'; readonly reason: string }
+  | { readonly kind: 'released'; readonly reason: string; readonly delayMs: number }
   | { readonly kind: 'exit'; readonly reason: string; readonly error: unknown };
 
 /**
@@ -26,6 +27,8 @@ export class SettlementPolicy {
   fromOutcome(outcome: ProcessOutcome | void, attempt: number): Settlement {
     if (!outcome || outcome.kind === 'ack') return { kind: 'ack' };
     if (outcome.kind === 'reject') return { kind: 'dead_letter', reason: `rejected: ${outcome.reason}` };
+    if (outcome.kind === 'release')
+      return { kind: 'released', reason: outcome.reason, delayMs: outcome.delayMs };
     return this.retry(attempt, outcome.reason ?? 'requeued by the processor', outcome.delayMs);
   }
 
