@@ -26,6 +26,9 @@ export class ConsumerRunner {
   private readonly options: ResolvedRunnerOptions;
   private readonly policy: SettlementPolicy;
   private readonly logger: LoggerService;
+  /** Aborted when stop begins: cuts waits (recreate backoff, a release's delay) short. */
+  private readonly stopRequested = new AbortController();
+  /** Aborted when stop gives up waiting: running processors see their signal abort. */
   private readonly lifetime = new AbortController();
   private readonly waiting: Message[] = [];
   private readonly running = new Set<Promise<void>>();
@@ -150,6 +153,7 @@ export class ConsumerRunner {
   private async drainAndClose(): Promise<void> {
     const wasStarted = this.state !== 'idle';
     this.state = 'stopping';
+    this.stopRequested.abort();
     const consumer = this.consumer;
     await consumer?.stop().catch(() => undefined);
     this.giveBackWaiting();
@@ -194,7 +198,7 @@ export class ConsumerRunner {
   private async connect(): Promise<void> {
     while (this.state === 'running') {
       if (this.failuresInARow > 0) {
-        await delay(this.options.recreateBackoff.delayAfter(this.failuresInARow), this.lifetime.signal);
+        await delay(this.options.recreateBackoff.delayAfter(this.failuresInARow), this.stopRequested.signal);
         if (this.state !== 'running') return;
       }
       let consumer: Consumer | undefined;
@@ -307,7 +311,7 @@ export class ConsumerRunner {
       case 'released':
         // Held, not requeued at once: an outage must not turn into a redelivery hot loop.
         this.logger.warn(`${where} given back in ${settlement.delayMs} ms: ${settlement.reason}`);
-        await delay(settlement.delayMs, this.lifetime.signal);
+        await delay(settlement.delayMs, this.stopRequested.signal);
         return message.nack();
       case 'dropped':
         this.logger.error(`${where} dropped (failure strategy "ack"): ${settlement.reason}`);

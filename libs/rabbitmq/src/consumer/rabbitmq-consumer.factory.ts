@@ -1,3 +1,4 @@
+import type { ConfirmChannel } from 'amqplib';
 import { DEFAULT_DEAD_LETTER_SUFFIX, type Consumer, type ConsumerFactory } from '@courier/consumer';
 import type { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumer } from './rabbitmq.consumer';
@@ -9,6 +10,11 @@ export interface RabbitMQConsumerFactoryOptions {
   deadLetterQueue?: string;
   /** Declare the queue (durable, classic) and its dead-letter queue. @default true */
   declareQueue?: boolean;
+  /**
+   * Declares the topology instead (`declareQueue` is then ignored): run on every new
+   * channel, so it is back after a broker restart. The dead-letter queue must exist after it.
+   */
+  declare?: (channel: ConfirmChannel) => Promise<void>;
   /** Wait before giving back a message whose retry or dead letter could not be published. @default 1000 */
   republishFailureDelayMs?: number;
 }
@@ -35,7 +41,9 @@ export class RabbitMQConsumerFactory implements ConsumerFactory {
     await this.connection.waitUntilConnected(5_000);
     const channel = await this.connection.createConfirmChannel();
     try {
-      if (this.options.declareQueue ?? true) {
+      if (this.options.declare) {
+        await this.options.declare(channel);
+      } else if (this.options.declareQueue ?? true) {
         await channel.assertQueue(this.options.queue, { durable: true });
         await channel.assertQueue(this.deadLetterQueue, { durable: true });
       } else {

@@ -13,7 +13,8 @@ export interface RabbitMQSettler {
 
 export class RabbitMQMessage extends SettleOnceMessage {
   constructor(
-    private readonly delivery: ConsumeMessage,
+    /** The raw delivery, for RabbitMQ-specific processors (the inbox bridge maps it itself). */
+    readonly delivery: ConsumeMessage,
     source: string,
     private readonly settler: RabbitMQSettler,
   ) {

@@ -1,0 +1,72 @@
+import type { LoggerService } from '@nestjs/common';
+import { Outcome, type ProcessOutcome } from '@courier/consumer';
+import type { IncomingMessage, InboxService } from '@courier/inbox';
+
+const MAX_STORE_RETRY_DELAY_MS = 30_000;
+const MAX_STORES_IN_FLIGHT = 2;
+
+interface Waiting {
+  message: IncomingMessage;
+  settle: (outcome: ProcessOutcome) => void;
+}
+
+/**
+ * Stores inbox messages in batches: every delivery the consumer runs at once waits
+ * here, and what arrived since the last flush goes into one `receiveMany` (one
+ * INSERT). At most MAX_STORES_IN_FLIGHT run at once; meanwhile deliveries gather into
+ * the next, larger batch. A delivery is acked only after its batch committed.
+ *
+ * When the database refuses a batch, its deliveries are released (given back untouched)
+ * after a delay that doubles with each failure in a row: no hot loop, and an outage
+ * never counts against a message's attempts.
+ */
+export class InboxStoreBatcher {
+  private buffer: Waiting[] = [];
+  private flushScheduled = false;
+  private storesInFlight = 0;
+  private failuresInARow = 0;
+
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly retryDelayMs: number,
+    private readonly logger: LoggerService,
+  ) {}
+
+  store(message: IncomingMessage): Promise<ProcessOutcome> {
+    return new Promise((settle) => {
+      this.buffer.push({ message, settle });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.storesInFlight >= MAX_STORES_IN_FLIGHT || this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.storesInFlight++;
+    void this.storeBatch(batch).finally(() => {
+      this.storesInFlight--;
+      if (this.buffer.length > 0) this.flush();
+    });
+  }
+
+  private async storeBatch(batch: Waiting[]): Promise<void> {
+    try {
+      await this.inbox.receiveMany(batch.map((w) => w.message));
+      this.failuresInARow = 0;
+      batch.forEach((w) => w.settle(Outcome.ack()));
+    } catch (error) {
+      this.failuresInARow++;
+      const delayMs = Math.min(MAX_STORE_RETRY_DELAY_MS, this.retryDelayMs * 2 ** (this.failuresInARow - 1));
+      const reason = `could not store it: ${(error as Error).message}`;
+      this.logger.error(
+        `Could not store ${batch.length} deliveries (${(error as Error).message}); giving them back in ${delayMs} ms`,
+      );
+      batch.forEach((w) => w.settle(Outcome.release(reason, delayMs)));
+    }
+  }
+}
