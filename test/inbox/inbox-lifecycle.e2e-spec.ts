@@ -144,6 +144,11 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
       [id],
     );
     expect(rows.map((r) => r.handler_key)).toEqual(['a_ship', 'b_bill', 'c_mail']);
+    // Let its handlers finish here: the next test makes b_bill fail, and must not see this id.
+    await waitFor(
+      async () => Object.values(await statesOf(id)).every((s) => s.status === 'done'),
+      'all handlers done',
+    );
   });
 
   it('retries the failing handler to max attempts then marks it dead, while the others are done once', async () => {
