@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class OrderLineDto {
+  @Matches(/^[A-Z0-9-]{1,32}$/, { message: 'sku must be 1-32 upper-case letters, digits or "-"' })
+  sku!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  quantity!: number;
+}
+
+export class CreateOrderDto {
+  @IsString()
+  @Length(1, 100)
+  customerId!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  lines!: OrderLineDto[];
+}

@@ -1,0 +1,55 @@
+import type { Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InboxModule } from '@courier/inbox';
+import { OutboxModule } from '@courier/outbox';
+import { CourierRabbitMQModule } from '@courier/rabbitmq';
+import type { SampleEnvironment } from './sample-environment';
+
+type Config = ConfigService<SampleEnvironment, true>;
+
+/**
+ * What a service imports to use Courier, configured from the environment: TypeORM on
+ * PostgreSQL, RabbitMQ, the outbox and the inbox, sharing one schema per service.
+ * `migrationsRun` creates Courier's tables at startup (for the sample; a DBA can apply
+ * the documented SQL instead) and `synchronize` the sample's own entities.
+ */
+export function courierModules(entities: Type[]) {
+  return [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: Config) => ({
+        type: 'postgres' as const,
+        url: config.get('DATABASE_URL', { infer: true }),
+        entities,
+        synchronize: true,
+        extra: { max: 10 },
+      }),
+    }),
+    CourierRabbitMQModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: Config) => ({
+        uri: config.get('AMQP_URL', { infer: true }),
+        connectionName: config.get('SERVICE_NAME', { infer: true }),
+      }),
+    }),
+    OutboxModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: Config) => ({
+        schema: config.get('COURIER_SCHEMA', { infer: true }),
+        serviceName: config.get('SERVICE_NAME', { infer: true }),
+        migrationsRun: true,
+        relay: { pollIntervalMs: 1_000 },
+      }),
+    }),
+    InboxModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: Config) => ({
+        schema: config.get('COURIER_SCHEMA', { infer: true }),
+        serviceName: config.get('SERVICE_NAME', { infer: true }),
+        migrationsRun: true,
+        dispatcher: { pollIntervalMs: 1_000 },
+      }),
+    }),
+  ];
+}

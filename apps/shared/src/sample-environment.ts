@@ -1,0 +1,62 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
+
+const DATABASE_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+const AMQP_URL = /^amqps?:\/\/[^\s]+$/;
+const NAME = /^[a-z][a-z0-9_-]{0,40}$/;
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The settings both sample services read from the environment, validated once at
+ * startup (@nestjs/config's `validate`): a bad value stops the service with a line
+ * naming the variable.
+ */
+export class SampleEnvironment {
+  @Matches(DATABASE_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+  @Matches(AMQP_URL, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
+  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(1, { message: 'PORT must be from 1 to 65535' })
+  @Max(65_535, { message: 'PORT must be from 1 to 65535' })
+  PORT!: number;
+
+  @Matches(NAME, {
+    message: 'SERVICE_NAME must be lower-case letters, digits, "_" or "-", starting with a letter',
+  })
+  SERVICE_NAME!: string;
+
+  @Matches(SCHEMA, { message: 'COURIER_SCHEMA must be a lower-case SQL identifier (letters, digits, "_")' })
+  COURIER_SCHEMA!: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace',
+  })
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @IsIn(['pretty', 'json'], { message: 'LOG_FORMAT must be "pretty" or "json"' })
+  LOG_FORMAT?: 'pretty' | 'json';
+}
+
+/** For `ConfigModule.forRoot({ validate })`: the defaults of one service, then the environment. */
+export function environmentValidator(defaults: Partial<SampleEnvironment>) {
+  return (raw: Record<string, unknown>): SampleEnvironment => {
+    const given = Object.fromEntries(
+      Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+    );
+    const environment = plainToInstance(
+      SampleEnvironment,
+      { ...defaults, ...given },
+      { enableImplicitConversion: true },
+    );
+    const errors = validateSync(environment, { skipMissingProperties: false });
+    if (errors.length > 0) {
+      const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+      throw new Error(`Invalid configuration: ${problems.join('; ')}.`);
+    }
+    return environment;
+  };
+}
