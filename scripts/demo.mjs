@@ -49,7 +49,13 @@ async function reachable() {
 
 function start(app, port) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
-    env: { ...process.env, DATABASE_URL, AMQP_URL, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      AMQP_URL,
+      PORT: String(port),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -74,7 +80,9 @@ let stopping = false;
 const children = [];
 async function stop(code) {
   stopping = true;
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))));
+  await Promise.all(
+    children.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))),
+  );
   process.exit(code);
 }
 
@@ -105,9 +113,14 @@ try {
     await sleep(50);
     view = await (await fetch(`${orders}/orders/${order.id}`)).json();
   }
-  if (view.status !== 'shipped') throw new Error(`order ${order.id} was not shipped within 10 s (status ${view.status})`);
-  console.log(`demo: order ${order.id} shipped as ${view.shipmentId}, ${Date.now() - startedAt} ms after the POST`);
-  console.log(`demo: look around — ${orders}/orders/${order.id}, ${orders}/health/ready, ${orders}/metrics, ${shipping}/metrics`);
+  if (view.status !== 'shipped')
+    throw new Error(`order ${order.id} was not shipped within 10 s (status ${view.status})`);
+  console.log(
+    `demo: order ${order.id} shipped as ${view.shipmentId}, ${Date.now() - startedAt} ms after the POST`,
+  );
+  console.log(
+    `demo: look around — ${orders}/orders/${order.id}, ${orders}/health/ready, ${orders}/metrics, ${shipping}/metrics`,
+  );
   if (once) await stop(0);
   else console.log('demo: both services keep running; Ctrl+C stops them.');
 } catch (error) {
