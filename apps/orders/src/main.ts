@@ -2,10 +2,14 @@ import { ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { validateOrdersEnvironment } from './orders.environment';
 
 async function bootstrap(): Promise<void> {
-  // Loaded here, not imported above: a configuration error surfaces below as one line.
-  const { OrdersAppModule } = await import('./orders-app.module');
+  // Checked first, and the module required only then: @nestjs/config validates inside an
+  // async forRoot, whose rejection would surface as an unhandled stack trace, not one line.
+  validateOrdersEnvironment(process.env);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { OrdersAppModule } = require('./orders-app.module') as typeof import('./orders-app.module');
   const app = await NestFactory.create(OrdersAppModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // 400 with every field error; unknown fields refused rather than silently dropped.

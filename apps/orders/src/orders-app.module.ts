@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { courierModules } from '../../shared/src/courier-modules';
 import { OperationsModule } from '../../shared/src/operations/operations.module';
-import { environmentValidator } from '../../shared/src/sample-environment';
 import { sampleLoggerModule } from '../../shared/src/sample-logging';
+import { validateOrdersEnvironment } from './orders.environment';
 import { Order } from './orders/order.entity';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
@@ -13,11 +13,7 @@ import { ShipmentEventsHandler } from './orders/shipment-events.handler';
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
-      validate: environmentValidator({
-        PORT: 3000,
-        SERVICE_NAME: 'orders',
-        COURIER_SCHEMA: 'courier_orders',
-      }),
+      validate: validateOrdersEnvironment,
     }),
     sampleLoggerModule(),
     ...courierModules([Order]),

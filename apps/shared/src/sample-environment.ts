@@ -54,7 +54,9 @@ export function environmentValidator(defaults: Partial<SampleEnvironment>) {
     );
     const errors = validateSync(environment, { skipMissingProperties: false });
     if (errors.length > 0) {
-      const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+      // One problem per variable: the last constraint reported is its top decorator, the
+      // most basic check (an integer at all, before its range).
+      const problems = errors.map((error) => Object.values(error.constraints ?? {}).at(-1));
       throw new Error(`Invalid configuration: ${problems.join('; ')}.`);
     }
     return environment;

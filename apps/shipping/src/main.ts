@@ -1,10 +1,14 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { validateShippingEnvironment } from './shipping.environment';
 
 async function bootstrap(): Promise<void> {
-  // Loaded here, not imported above: a configuration error surfaces below as one line.
-  const { ShippingAppModule } = await import('./shipping-app.module');
+  // Checked first, and the module required only then: @nestjs/config validates inside an
+  // async forRoot, whose rejection would surface as an unhandled stack trace, not one line.
+  validateShippingEnvironment(process.env);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ShippingAppModule } = require('./shipping-app.module') as typeof import('./shipping-app.module');
   const app = await NestFactory.create(ShippingAppModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+function run(app: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, `../../apps/${app}/src/main.ts`)],
+    {
+      cwd: join(__dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('sample services: configuration', () => {
+  it('a bad value stops startup with one line naming each bad variable', async () => {
+    const result = await run('orders', { PORT: 'eighty', AMQP_URL: 'http://guest:secret@broker' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'orders: Invalid configuration: AMQP_URL must be an amqp:// or amqps:// URL; PORT must be an integer.\n',
+    );
+  });
+
+  it('names the variable for the other service too', async () => {
+    const result = await run('shipping', { COURIER_SCHEMA: 'Robert"; DROP' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'shipping: Invalid configuration: COURIER_SCHEMA must be a lower-case SQL identifier (letters, digits, "_").\n',
+    );
+  });
+});
