@@ -86,9 +86,15 @@ describe('ConsumerModule with RabbitMQ', () => {
     if (!dead) throw new Error('unreachable: waitFor returns a truthy value');
     expect(JSON.parse(dead.content.toString())).toEqual({ name: 'bad', invalid: true });
 
-    const metrics = await register.getSingleMetricAsString('courier_consumer_settled_total');
+    // The copy is in the dead queue once the broker routed it; the runner counts the
+    // settlement only after the broker's confirm reached it and the original was acked.
+    const deadLettered = `courier_consumer_settled_total{queue="${jobs}",outcome="dead_letter"} 1`;
+    const metrics = await waitFor(async () => {
+      const text = await register.getSingleMetricAsString('courier_consumer_settled_total');
+      return text.includes(deadLettered) ? text : undefined;
+    }, 'the dead letter to be counted');
     expect(metrics).toContain(`courier_consumer_settled_total{queue="${jobs}",outcome="ack"} 3`);
-    expect(metrics).toContain(`courier_consumer_settled_total{queue="${jobs}",outcome="dead_letter"} 1`);
+    expect(metrics).toContain(deadLettered);
 
     await publish(jobs, { name: 'slow', slow: true });
     await waitFor(() => runner.inFlight === 1, 'the slow job running');

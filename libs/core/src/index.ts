@@ -17,3 +17,6 @@ export * from './postgres/relaxed-commit';
 export * from './concurrency/delay';
 export * from './concurrency/with-timeout';
 export * from './metrics/cached-snapshot';
+export * from './tracing/trace-propagation';
+export * from './tracing/traced-run';
+export * from './logging/message-log-context';

@@ -4,8 +4,10 @@ import {
   assertTraceparent,
   assertUserHeaders,
   InvalidMessageError,
+  MAX_TRACESTATE_LENGTH,
   newMessageId,
   type OutgoingMessage,
+  type TraceCarrier,
 } from '@courier/core';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
 import type { OutboxRowInput } from './outbox.store';
@@ -15,8 +17,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Validates a message and turns it into the row `publish` writes. Everything is
  * checked and encoded before any SQL runs, so a bad message writes nothing.
+ *
+ * `activeTrace` is the trace context active where `publish` was called. It fills
+ * `traceparent` (and then `tracestate`) only when the message leaves `traceparent`
+ * undefined: a value given on the message wins, and `null` keeps the message untraced.
  */
-export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOptions): OutboxRowInput {
+export function toOutboxRow(
+  message: OutgoingMessage,
+  options: ResolvedOutboxOptions,
+  activeTrace: TraceCarrier | null = null,
+): OutboxRowInput {
   if (typeof message !== 'object' || message === null) {
     throw new InvalidMessageError(
       'message',
@@ -29,7 +39,7 @@ export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOpt
   assertOptionalText('correlationId', message.correlationId);
   assertOptionalText('causationId', message.causationId);
   assertTraceparent(message.traceparent);
-  assertOptionalText('tracestate', message.tracestate, 512);
+  assertOptionalText('tracestate', message.tracestate, MAX_TRACESTATE_LENGTH);
   assertUserHeaders(message.headers);
   if (message.id !== undefined && (typeof message.id !== 'string' || !UUID.test(message.id))) {
     throw new InvalidMessageError(
@@ -51,6 +61,7 @@ export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOpt
     throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
   }
   const id = message.id ?? newMessageId();
+  const inherited = message.traceparent === undefined ? activeTrace : null;
   return {
     id,
     destination: message.destination,
@@ -59,8 +70,8 @@ export function toOutboxRow(message: OutgoingMessage, options: ResolvedOutboxOpt
     body,
     correlationId: message.correlationId ?? id,
     causationId: message.causationId ?? null,
-    traceparent: message.traceparent ?? null,
-    tracestate: message.tracestate ?? null,
+    traceparent: inherited ? inherited.traceparent : (message.traceparent ?? null),
+    tracestate: message.tracestate !== undefined ? message.tracestate : (inherited?.tracestate ?? null),
     headers: { ...(message.headers ?? {}) },
     occurredAt,
     source: options.serviceName,

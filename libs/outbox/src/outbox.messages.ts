@@ -15,4 +15,9 @@ export const OutboxMessages = {
     `The outbox needs a PostgreSQL DataSource (type "postgres"); the configured one is "${type}".`,
   emptyPublish: 'OutboxService.publish was called without any message.',
   notAMessage: (index: number) => `Argument ${index} of OutboxService.publish is not a message object.`,
+  /** Names the messages (up to 10), so a log search by message id finds the line. */
+  deadMessages: (ids: readonly string[], maxAttempts: number) => {
+    const named = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
+    return `${ids.length} outbox message(s) are dead after ${maxAttempts} attempts: ${named}`;
+  },
 } as const;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { InvalidMessageError, type OutgoingMessage } from '@courier/core';
+import { captureTraceContext, InvalidMessageError, type OutgoingMessage } from '@courier/core';
 import { OutboxTransactionRequiredError } from './errors/outbox-transaction-required.error';
 import { toOutboxRow } from './outbox-message.factory';
 import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
@@ -33,6 +33,10 @@ export class OutboxService {
    * Without a manager, joins the ambient transaction of `@Transactional()` /
    * `OutboxTransactions.run`.
    *
+   * A message without `traceparent` gets the W3C trace context active here (an HTTP
+   * request's span, an inbox handler's), so the consumer's handler continues the same
+   * trace. `traceparent: null` opts a message out.
+   *
    * @example
    * await dataSource.transaction(async (manager) => {
    *   await manager.save(order);
@@ -50,7 +54,9 @@ export class OutboxService {
       if (typeof m !== 'object' || m === null)
         throw new InvalidMessageError('messages', OutboxMessages.notAMessage(i + 1));
     });
-    const rows = messages.map((message) => toOutboxRow(message, this.options));
+    // One look at the active context per call: every message of it was written there.
+    const activeTrace = messages.some((m) => m.traceparent === undefined) ? captureTraceContext() : null;
+    const rows = messages.map((message) => toOutboxRow(message, this.options, activeTrace));
     const notifyChannel = this.options.notify ? this.options.notifyChannel : null;
     const keys =
       this.options.ordering === 'per-key' ? rows.flatMap((r) => (r.key === null ? [] : [r.key])) : [];

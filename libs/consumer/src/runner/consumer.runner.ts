@@ -1,4 +1,4 @@
-import { delay, OptionChecks } from '@courier/core';
+import { delay, MessageLogContext, OptionChecks, type MessageLogFields } from '@courier/core';
 import type { LoggerService } from '@nestjs/common';
 import type { Consumer, ConsumerFactory, ConsumerSink } from '../interfaces/consumer.interface';
 import type { ConsumerRunnerOptions } from '../interfaces/consumer-runner-options.interface';
@@ -10,6 +10,7 @@ import {
   type ResolvedRunnerOptions,
 } from './consumer-runner-options.resolver';
 import { invokeProcessor } from './invoke-processor';
+import { traceProcess } from './process-tracing';
 import { describe, SettlementPolicy, type Settlement } from './settlement.policy';
 
 export type RunnerState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
@@ -273,17 +274,30 @@ export class ConsumerRunner {
     }
   }
 
-  private async handle(message: Message): Promise<void> {
+  /**
+   * With a logger reading MessageLogContext, processing and settling run in the message's
+   * log fields. Otherwise (the hot path) no fields are built.
+   */
+  private handle(message: Message): Promise<void> {
+    if (!MessageLogContext.recording) return this.processAndSettle(message);
+    const correlationId = message.context.correlationId;
+    const fields: MessageLogFields = correlationId
+      ? { messageId: message.id, queue: this.source, correlationId }
+      : { messageId: message.id, queue: this.source };
+    return MessageLogContext.run(fields, () => this.processAndSettle(message));
+  }
+
+  private async processAndSettle(message: Message): Promise<void> {
     const startedAt = performance.now();
     this.options.observer?.started(this.source);
     let settlement: Settlement;
     try {
-      const outcome = await invokeProcessor(
-        this.processor,
-        message,
-        this.options.processTimeoutMs,
-        this.lifetime.signal,
-      );
+      // A message without a traceparent never touches the context API (the hot path).
+      const outcome = await (message.context.traceparent === undefined
+        ? invokeProcessor(this.processor, message, this.options.processTimeoutMs, this.lifetime.signal)
+        : traceProcess(message, this.source, () =>
+            invokeProcessor(this.processor, message, this.options.processTimeoutMs, this.lifetime.signal),
+          ));
       settlement = this.policy.fromOutcome(outcome, message.attempt);
     } catch (error) {
       settlement = this.policy.fromError(error, message.attempt);

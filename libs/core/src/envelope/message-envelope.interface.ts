@@ -39,7 +39,13 @@ export interface OutgoingMessage<TPayload = unknown> {
   /** @default the message id */
   correlationId?: string;
   causationId?: string | null;
+  /**
+   * W3C trace context. Left undefined, the context active where `publish` is called is
+   * used (if a span is active); `null` sends none.
+   * @default the active trace context
+   */
   traceparent?: string | null;
+  /** @default the active context's, when `traceparent` is taken from it */
   tracestate?: string | null;
   headers?: Record<string, string>;
   /** @default now */

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { JsonCodec } from '@courier/core';
+import type { JsonCodec, TraceCarrier } from '@courier/core';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { InboxNonRetryableError } from '../errors/inbox-non-retryable.error';
 import type { RegisteredHandler } from '../inbox.registry';
 import type { ClaimedWork, InboxStore } from '../inbox.store';
+import type { InboxHandlerContext } from '../interfaces/inbox-handler.interface';
 import type { InboxMessage } from '../interfaces/inbox-message.interface';
 
 export type RunResult =
@@ -31,6 +32,7 @@ export class HandlerRunner {
     work: ClaimedWork,
     handler: RegisteredHandler | undefined,
     timeoutMs: number,
+    trace: TraceCarrier | null = null,
   ): Promise<RunResult> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
@@ -52,12 +54,16 @@ export class HandlerRunner {
     });
     try {
       const message = this.toMessage(work);
-      const context = {
+      const context: InboxHandlerContext = {
         eventType: work.eventType,
         handlerKey: work.handlerKey,
         attempt: work.attempt,
         signal: controller.signal,
       };
+      if (trace) {
+        context.traceparent = trace.traceparent;
+        if (trace.tracestate) context.tracestate = trace.tracestate;
+      }
       const execution = handler.options.transactional
         ? this.dataSource.transaction(async (manager) => {
             await handler.handle(message, { ...context, manager });

@@ -6,13 +6,21 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { delay, WakeSignal } from '@courier/core';
+import {
+  delay,
+  MessageLogContext,
+  traceCarrierOf,
+  WakeSignal,
+  WireHeaders,
+  type MessageLogFields,
+} from '@courier/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';
 import { InboxStore, type ClaimedWork, type HandlerPairs, type WorkOutcome } from '../inbox.store';
 import { InboxMetrics } from '../metrics/inbox.metrics';
 import { HandlerRunner, type RunResult } from './handler-runner';
+import { traceHandlerRun } from './handler-tracing';
 
 const MAX_ERROR_BACKOFF_MS = 30_000;
 
@@ -151,7 +159,17 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       claimed.map(async (work) => {
         const handler = this.registry.get(work.eventType, work.handlerKey);
         const timeoutMs = handler?.options.timeoutMs ?? this.options.handlerTimeoutMs;
-        return { work, handler, result: await this.runner.run(work, handler, timeoutMs) };
+        const trace = traceCarrierOf(
+          work.headers[WireHeaders.traceparent],
+          work.headers[WireHeaders.tracestate],
+        );
+        // The handler runs in its message's log fields and trace (see MessageLogContext,
+        // traceHandlerRun); the batch's own bookkeeping below stays outside both.
+        const result = await MessageLogContext.run(
+          logFields(work.messageId, work.eventType, work.handlerKey, work.headers),
+          () => traceHandlerRun(work, trace, () => this.runner.run(work, handler, timeoutMs, trace)),
+        );
+        return { work, handler, result };
       }),
     );
     const outcomes: WorkOutcome[] = [];
@@ -185,14 +203,22 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         error,
       };
       if (row.status === 'failed') retryDelays.push(this.options.backoff.delayAfter(work.attempt));
-      await this.callback('onError', () => this.options.onError?.({ ...info, dead: row.status === 'dead' }));
-      if (row.status === 'dead') {
-        this.metrics.dead(row.handlerKey);
-        this.logger.error(
-          `"${row.handlerKey}" is dead for message ${row.messageId} after ${row.attempts} attempts: ${error}`,
-        );
-        await this.callback('onDead', () => this.options.onDead?.(info));
-      }
+      // The callbacks run in the message's log fields, so users' own lines there carry them.
+      await MessageLogContext.run(
+        logFields(row.messageId, work.eventType, row.handlerKey, work.headers),
+        async () => {
+          await this.callback('onError', info, () =>
+            this.options.onError?.({ ...info, dead: row.status === 'dead' }),
+          );
+          if (row.status === 'dead') {
+            this.metrics.dead(row.handlerKey);
+            this.logger.error(
+              `"${row.handlerKey}" is dead for message ${row.messageId} after ${row.attempts} attempts: ${error}`,
+            );
+            await this.callback('onDead', info, () => this.options.onDead?.(info));
+          }
+        },
+      );
     }
     if (retryDelays.length > 0) this.wakeAfter(Math.min(...retryDelays));
   }
@@ -203,7 +229,6 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     this.lastExhaustedCheck = Date.now();
     for (const row of await this.store.markExhausted(this.handlerPairs)) {
       this.metrics.dead(row.handlerKey);
-      this.logger.error(`"${row.handlerKey}" is dead for message ${row.messageId}: ${row.lastError}`);
       const info = {
         messageId: row.messageId,
         eventType: row.eventType,
@@ -211,16 +236,25 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         attempts: row.attempts,
         error: row.lastError,
       };
-      await this.callback('onError', () => this.options.onError?.({ ...info, dead: true }));
-      await this.callback('onDead', () => this.options.onDead?.(info));
+      await MessageLogContext.run(logFields(row.messageId, row.eventType, row.handlerKey), async () => {
+        this.logger.error(`"${row.handlerKey}" is dead for message ${row.messageId}: ${row.lastError}`);
+        await this.callback('onError', info, () => this.options.onError?.({ ...info, dead: true }));
+        await this.callback('onDead', info, () => this.options.onDead?.(info));
+      });
     }
   }
 
-  private async callback(name: string, call: () => unknown): Promise<void> {
+  private async callback(
+    name: string,
+    about: { messageId: string; handlerKey: string },
+    call: () => unknown,
+  ): Promise<void> {
     try {
       await call();
     } catch (error) {
-      this.logger.warn(`${name} callback threw: ${(error as Error).message}`);
+      this.logger.warn(
+        `${name} callback threw for message ${about.messageId} ("${about.handlerKey}"): ${(error as Error).message}`,
+      );
     }
   }
 
@@ -242,4 +276,16 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const { pollIntervalMs, pollJitter } = this.options.dispatcher;
     return pollIntervalMs * (1 + pollJitter * Math.random());
   }
+}
+
+function logFields(
+  messageId: string,
+  eventType: string,
+  handlerKey: string,
+  headers?: Record<string, string>,
+): MessageLogFields {
+  const correlationId = headers?.[WireHeaders.correlationId];
+  return correlationId
+    ? { messageId, eventType, handlerKey, correlationId }
+    : { messageId, eventType, handlerKey };
 }

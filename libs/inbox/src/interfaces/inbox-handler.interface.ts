@@ -16,6 +16,15 @@ export interface InboxHandlerContext {
   /** Aborted when the handler exceeds its timeout: stop work and let the attempt fail. */
   signal: AbortSignal;
   /**
+   * The W3C trace context the handler runs in: the message's `traceparent` header, only
+   * when well formed. With an OpenTelemetry context manager registered it is also the
+   * active context (and what the outbox attaches to messages published here); without
+   * one, pass it on yourself: `outbox.publish(manager, { …, traceparent })`.
+   */
+  traceparent?: string;
+  /** The message's `tracestate`, with `traceparent`. */
+  tracestate?: string;
+  /**
    * With `transactional: true`: the transaction that also marks the handler done, so
    * database effects made through it commit exactly when the done-mark does.
    */

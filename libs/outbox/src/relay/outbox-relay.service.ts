@@ -185,12 +185,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (retryDelays.length > 0) this.wakeAfter(Math.min(...retryDelays));
     const dead = new Set(failed.dead);
     if (dead.size > 0) {
+      const deadIds: string[] = [];
       rows.forEach((row, i) => {
-        if (dead.has(row.seq)) outcomes[i].status = 'dead';
+        if (!dead.has(row.seq)) return;
+        outcomes[i].status = 'dead';
+        deadIds.push(row.id);
       });
-      this.logger.error(
-        `${dead.size} outbox messages are dead after ${this.options.relay.maxAttempts} attempts`,
-      );
+      this.logger.error(OutboxMessages.deadMessages(deadIds, this.options.relay.maxAttempts));
     }
     const fenced = confirmed.length - deleted;
     if (fenced > 0) {

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import { Outcome, type ProcessOutcome } from '@courier/consumer';
 import type { IncomingMessage, InboxService } from '@courier/inbox';
@@ -25,6 +26,12 @@ export class InboxStoreBatcher {
   private flushScheduled = false;
   private storesInFlight = 0;
   private failuresInARow = 0;
+  /**
+   * Schedules a flush in the batcher's own async context, not in that of the delivery
+   * that happened to trigger it: a batch belongs to no one message, so its INSERT and
+   * its log lines must not carry that message's log fields (MessageLogContext) or trace.
+   */
+  private readonly scheduleFlush = AsyncResource.bind(() => setImmediate(() => this.flush()));
 
   constructor(
     private readonly inbox: InboxService,
@@ -37,7 +44,7 @@ export class InboxStoreBatcher {
       this.buffer.push({ message, settle });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        this.scheduleFlush();
       }
     });
   }

@@ -1,0 +1,63 @@
+import { InvalidMessageError, type OutgoingMessage, type TraceCarrier } from '@courier/core';
+import { toOutboxRow } from './outbox-message.factory';
+import { resolveOutboxOptions } from './outbox-options.resolver';
+
+const options = resolveOutboxOptions({ serviceName: 'orders' });
+const message: OutgoingMessage = { destination: 'order_events', type: 'order_created', payload: { n: 1 } };
+const ACTIVE: TraceCarrier = {
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  tracestate: 'active=1',
+};
+const GIVEN = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+
+const traceOf = (m: OutgoingMessage, active: TraceCarrier | null) => {
+  const { traceparent, tracestate } = toOutboxRow(m, options, active);
+  return { traceparent, tracestate };
+};
+
+describe('toOutboxRow: trace context', () => {
+  it('takes the active trace context when the message has no traceparent', () => {
+    expect(traceOf(message, ACTIVE)).toEqual(ACTIVE);
+    expect(traceOf(message, { ...ACTIVE, tracestate: null })).toEqual({ ...ACTIVE, tracestate: null });
+  });
+
+  it('stores none when nothing is active', () => {
+    expect(traceOf(message, null)).toEqual({ traceparent: null, tracestate: null });
+    expect(toOutboxRow(message, options)).toMatchObject({ traceparent: null, tracestate: null });
+  });
+
+  it("lets the message's traceparent win, without the active tracestate", () => {
+    expect(traceOf({ ...message, traceparent: GIVEN }, ACTIVE)).toEqual({
+      traceparent: GIVEN,
+      tracestate: null,
+    });
+    expect(traceOf({ ...message, traceparent: GIVEN, tracestate: 'given=1' }, ACTIVE)).toEqual({
+      traceparent: GIVEN,
+      tracestate: 'given=1',
+    });
+  });
+
+  it('sends no trace context for traceparent: null, whatever is active', () => {
+    expect(traceOf({ ...message, traceparent: null }, ACTIVE)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+  });
+
+  it("lets the message's tracestate win over the active one, null included", () => {
+    expect(traceOf({ ...message, tracestate: 'given=1' }, ACTIVE)).toEqual({
+      traceparent: ACTIVE.traceparent,
+      tracestate: 'given=1',
+    });
+    expect(traceOf({ ...message, tracestate: null }, ACTIVE)).toEqual({
+      traceparent: ACTIVE.traceparent,
+      tracestate: null,
+    });
+  });
+
+  it('still refuses a malformed traceparent given on the message', () => {
+    expect(() => toOutboxRow({ ...message, traceparent: 'garbage' }, options, ACTIVE)).toThrow(
+      InvalidMessageError,
+    );
+  });
+});
