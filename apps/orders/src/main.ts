@@ -2,6 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { registerSampleTracing, traceContextMiddleware } from '../../shared/src/sample-tracing';
 import { validateOrdersEnvironment } from './orders.environment';
 
 async function bootstrap(): Promise<void> {
@@ -10,8 +11,10 @@ async function bootstrap(): Promise<void> {
   validateOrdersEnvironment(process.env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OrdersAppModule } = require('./orders-app.module') as typeof import('./orders-app.module');
+  registerSampleTracing();
   const app = await NestFactory.create(OrdersAppModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.use(traceContextMiddleware);
   // 400 with every field error; unknown fields refused rather than silently dropped.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { registerSampleTracing, traceContextMiddleware } from '../../shared/src/sample-tracing';
 import { validateShippingEnvironment } from './shipping.environment';
 
 async function bootstrap(): Promise<void> {
@@ -9,8 +10,10 @@ async function bootstrap(): Promise<void> {
   validateShippingEnvironment(process.env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ShippingAppModule } = require('./shipping-app.module') as typeof import('./shipping-app.module');
+  registerSampleTracing();
   const app = await NestFactory.create(ShippingAppModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.use(traceContextMiddleware);
   app.enableShutdownHooks();
   await app.listen(app.get(ConfigService).getOrThrow<number>('PORT'));
 }

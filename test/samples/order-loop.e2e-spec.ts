@@ -1,0 +1,153 @@
+import { connect } from 'amqplib';
+import type { Client } from 'pg';
+import { dropSchema, openDatabase } from '../harness/database';
+import { AMQP_URL, uniqueName } from '../harness/env';
+import { SampleAppProcess } from '../harness/sample-app-process';
+import { waitFor } from '../harness/wait-for';
+
+interface OrderView {
+  id: string;
+  status: string;
+  shipmentId: string | null;
+}
+
+/** The sample loop, both apps running: HTTP → outbox → RabbitMQ → inbox handlers → outbox → back. */
+describe('sample services: one order through the whole loop', () => {
+  const ordersService = uniqueName('orders');
+  const shippingService = uniqueName('shipping');
+  let orders: SampleAppProcess;
+  let shipping: SampleAppProcess;
+  let db: Client;
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    shipping = await SampleAppProcess.start('shipping', {
+      SERVICE_NAME: shippingService,
+      COURIER_SCHEMA: shippingService,
+    });
+    orders = await SampleAppProcess.start('orders', {
+      SERVICE_NAME: ordersService,
+      COURIER_SCHEMA: ordersService,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    // A graceful stop: Nest's shutdown hooks end the process with the signal it received.
+    expect(await orders?.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await shipping?.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    const connection = await connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    for (const queue of [`${shippingService}.order_events`, `${ordersService}.shipment_events`]) {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
+    }
+    await connection.close();
+    await dropSchema(db, ordersService);
+    await dropSchema(db, shippingService);
+    await db.end();
+  });
+
+  const get = async <T>(url: string): Promise<{ status: number; body: T }> => {
+    const response = await fetch(url);
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  it('creates an order, ships it, and carries the trace id across both services', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const created = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ customerId: 'customer-1', lines: [{ sku: 'BOOK-1', quantity: 2 }] }),
+    });
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as OrderView;
+    expect(order.status).toBe('created');
+
+    const shipped = await waitFor(async () => {
+      const { body } = await get<OrderView>(`${orders.url}/orders/${order.id}`);
+      return body.status === 'shipped' ? body : undefined;
+    }, 'the order shipped');
+    const shipment = await get<{ id: string; orderId: string }>(`${shipping.url}/shipments/${order.id}`);
+    expect(shipment.status).toBe(200);
+    expect(shipped.shipmentId).toBe(shipment.body.id);
+
+    // Both hops kept the trace: shipping stored it with order_created, orders with shipment_created.
+    const traceOf = async (schema: string, type: string) => {
+      const { rows } = await db.query(
+        `SELECT headers->>'traceparent' AS traceparent FROM "${schema}".inbox_messages WHERE message_type = $1 AND payload::jsonb->>'orderId' = $2`,
+        [type, order.id],
+      );
+      return rows.map((r) => String(r.traceparent).split('-')[1]);
+    };
+    expect(await traceOf(shippingService, 'order_created')).toEqual([traceId]);
+    expect(await traceOf(ordersService, 'shipment_created')).toEqual([traceId]);
+
+    // Every log line about a message names it: message id, event type, handler key.
+    const lines = (app: SampleAppProcess) =>
+      app.output.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const reserved = lines(shipping).find((l) =>
+      String(l.msg).startsWith(`Reserved 1 line(s) for order ${order.id}`),
+    );
+    expect(reserved).toMatchObject({
+      eventType: 'order_events',
+      handlerKey: 'reserve_stock',
+      messageId: expect.any(String),
+    });
+    const marked = lines(orders).find((l) => String(l.msg).startsWith(`Order ${order.id} shipped`));
+    expect(marked).toMatchObject({
+      eventType: 'shipment_events',
+      handlerKey: 'mark_shipped',
+      messageId: expect.any(String),
+    });
+    // ...and every line about a request, its request id.
+    const request = lines(orders).find(
+      (l) => (l.req as { method?: string; url?: string })?.url === '/orders',
+    );
+    expect(request).toMatchObject({
+      req: { id: expect.any(String), method: 'POST' },
+      res: { statusCode: 201 },
+    });
+  });
+
+  it('answers 400 with the field errors for a bad order', async () => {
+    const response = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: '', lines: [{ sku: 'BOOK-1', quantity: 0 }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string[] }).message).toEqual([
+      'customerId must be longer than or equal to 1 characters',
+      'lines.0.quantity must not be less than 1',
+    ]);
+  });
+
+  it('reports health and metrics for both services', async () => {
+    for (const app of [orders, shipping]) {
+      expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+      const ready = await get<{ status: string; details: Record<string, { status: string }> }>(
+        `${app.url}/health/ready`,
+      );
+      expect(ready.status).toBe(200);
+      expect(Object.keys(ready.body.details).sort()).toEqual(['database', 'inbox', 'outbox', 'rabbitmq']);
+    }
+    const ordersMetrics = await (await fetch(`${orders.url}/metrics`)).text();
+    expect(ordersMetrics).toMatch(/^courier_outbox_published_total\{destination="order_events"\} [1-9]/m);
+    expect(ordersMetrics).toMatch(
+      /^courier_inbox_handled_total\{handler_key="mark_shipped",outcome="done",reason="ok"\} 1$/m,
+    );
+    expect(ordersMetrics).toMatch(/^process_cpu_seconds_total /m);
+    const shippingMetrics = await (await fetch(`${shipping.url}/metrics`)).text();
+    for (const handler of ['reserve_stock', 'schedule_pickup']) {
+      expect(shippingMetrics).toMatch(
+        new RegExp(
+          `^courier_inbox_handled_total\\{handler_key="${handler}",outcome="done",reason="ok"\\} 1$`,
+          'm',
+        ),
+      );
+    }
+    expect(shippingMetrics).toMatch(
+      /^courier_outbox_published_total\{destination="shipment_events"\} [1-9]/m,
+    );
+  });
+});
