@@ -109,17 +109,51 @@ describe('sample services: one order through the whole loop', () => {
     });
   });
 
-  it('answers 400 with the field errors for a bad order', async () => {
+  it('answers 400 with the field errors for a bad order, and writes nothing', async () => {
+    const published = async () =>
+      Number(
+        /^courier_outbox_published_total\{destination="order_events"\} (\d+)/m.exec(
+          await (await fetch(`${orders.url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await published();
+    const customerId = uniqueName('rejected');
     const response = await fetch(`${orders.url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerId: '', lines: [{ sku: 'BOOK-1', quantity: 0 }] }),
+      body: JSON.stringify({
+        customerId,
+        lines: [
+          { sku: 'BOOK-1', quantity: 0 },
+          { sku: 'bad sku', quantity: 1 },
+        ],
+      }),
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string[] }).message).toEqual([
-      'customerId must be longer than or equal to 1 characters',
       'lines.0.quantity must not be less than 1',
+      'lines.1.sku must be 1-32 upper-case letters, digits or "-"',
     ]);
+    const empty = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: '', lines: [] }),
+    });
+    expect(((await empty.json()) as { message: string[] }).message).toEqual([
+      'customerId must be longer than or equal to 1 characters',
+      'lines must contain at least 1 elements',
+    ]);
+    // Nothing written: no order, nothing left in the outbox, nothing published.
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM sample_orders WHERE "customerId" = $1`, [
+      customerId,
+    ]);
+    expect(rows[0].n).toBe(0);
+    const outbox = await db.query(
+      `SELECT count(*)::int AS n FROM "${ordersService}".outbox_messages WHERE payload::text LIKE $1`,
+      [`%${customerId}%`],
+    );
+    expect(outbox.rows[0].n).toBe(0);
+    expect(await published()).toBe(before);
   });
 
   it('reports health and metrics for both services', async () => {
