@@ -11,6 +11,7 @@ import {
 } from './consumer-runner-options.resolver';
 import { invokeProcessor } from './invoke-processor';
 import { traceProcess } from './process-tracing';
+import { settleMessage, type SettleContext } from './settle-message';
 import { describe, SettlementPolicy, type Settlement } from './settlement.policy';
 
 export type RunnerState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
@@ -40,6 +41,7 @@ export class ConsumerRunner {
   private stopping?: Promise<void>;
   private concurrency: number;
   private prefetch: number;
+  private readonly settleContext: SettleContext;
   private failuresInARow = 0;
   private exiting = false;
 
@@ -57,6 +59,12 @@ export class ConsumerRunner {
     this.logger = this.options.logger;
     this.concurrency = this.options.concurrency;
     this.prefetch = this.options.prefetch ?? this.concurrency;
+    this.settleContext = {
+      source: factory.source,
+      maxAttempts: this.options.maxAttempts,
+      logger: this.logger,
+      stopSignal: this.stopRequested.signal,
+    };
   }
 
   get source(): string {
@@ -303,39 +311,19 @@ export class ConsumerRunner {
       settlement = this.policy.fromError(error, message.attempt);
     }
     try {
-      await this.settle(message, settlement);
+      await settleMessage(message, settlement, this.settleContext);
     } catch (error) {
       this.logger.error(`Settling message ${message.id} of "${this.source}" failed: ${describe(error)}`);
     }
+    if (settlement.kind === 'exit') this.exit(settlement.error);
     const kind = settlement.kind === 'exit' || settlement.kind === 'released' ? 'returned' : settlement.kind;
     this.options.observer?.settled(this.source, kind, (performance.now() - startedAt) / 1000);
   }
 
-  private async settle(message: Message, settlement: Settlement): Promise<void> {
-    const where = `Message ${message.id} of "${this.source}" (attempt ${message.attempt}/${this.options.maxAttempts})`;
-    switch (settlement.kind) {
-      case 'ack':
-        return message.ack();
-      case 'retry':
-        this.logger.warn(`${where} failed: ${settlement.reason}; retrying in ${settlement.delayMs} ms`);
-        return message.retry(settlement.delayMs);
-      case 'dead_letter':
-        this.logger.error(`${where} dead-lettered: ${settlement.reason}`);
-        return message.deadLetter({ reason: settlement.reason });
-      case 'released':
-        // Held, not requeued at once: an outage must not turn into a redelivery hot loop.
-        this.logger.warn(`${where} given back in ${settlement.delayMs} ms: ${settlement.reason}`);
-        await delay(settlement.delayMs, this.stopRequested.signal);
-        return message.nack();
-      case 'dropped':
-        this.logger.error(`${where} dropped (failure strategy "ack"): ${settlement.reason}`);
-        return message.ack();
-      case 'exit':
-        this.logger.error(`${where} failed: ${settlement.reason}; stopping (failure strategy "exit")`);
-        await message.nack();
-        if (this.exiting) return;
-        this.exiting = true;
-        void this.stop().then(() => this.options.onExit(settlement.error));
-    }
+  /** The `exit` strategy: once, whichever message asked first; the runner drains, then calls `onExit`. */
+  private exit(error: unknown): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    void this.stop().then(() => this.options.onExit(error));
   }
 }
