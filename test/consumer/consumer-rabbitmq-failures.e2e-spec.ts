@@ -1,5 +1,5 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { ConsumerHeaders, ConsumerRunner, type Message } from '@courier/consumer';
+import { ConsumerHeaders, ConsumerRunner, Outcome, type Message } from '@courier/consumer';
 import {
   RabbitMQConsumerFactory,
   retryLevelMs,
@@ -124,5 +124,87 @@ describe('Consumer on RabbitMQ: poison messages and broker restarts', () => {
     await runner.stop();
     expect((await channel.checkQueue(queue)).messageCount).toBe(0);
     expect((await channel.checkQueue(`${queue}.dead`)).messageCount).toBe(0);
+  });
+});
+
+describe('Consumer on RabbitMQ: refused declarations and racing calls', () => {
+  let courier: RabbitMQConnection;
+  let probe: ChannelModel;
+  let channel: ConfirmChannel;
+  const queues: string[] = [];
+
+  beforeAll(async () => {
+    courier = await openCourierConnection(uniqueName('consumer-races'));
+    probe = await connect(AMQP_URL);
+    channel = await probe.createConfirmChannel();
+  });
+  afterAll(async () => {
+    for (const queue of queues) {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
+    }
+    await probe.close();
+    await courier.onApplicationShutdown();
+  });
+
+  const newQueue = () => {
+    const queue = uniqueName('consumer_races');
+    queues.push(queue);
+    return queue;
+  };
+
+  it('a queue the broker refuses to declare fails create(), not the shared connection', async () => {
+    const queue = newQueue();
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 10 } }); // other arguments
+    const factory = new RabbitMQConsumerFactory(courier, { queue });
+    await expect(factory.create({ prefetch: 1 })).rejects.toThrow(/PRECONDITION_FAILED/);
+    expect(courier.isConnected()).toBe(true);
+    const other = await courier.createChannel(); // the connection still serves channels
+    await other.close();
+  });
+
+  it('pause right after start leaves no subscription behind', async () => {
+    const queue = newQueue();
+    await channel.assertQueue(queue, { durable: true });
+    const seen: string[] = [];
+    const runner = new ConsumerRunner(
+      new RabbitMQConsumerFactory(courier, { queue }),
+      (m) => void seen.push(m.id),
+      {
+        logger: quiet,
+      },
+    );
+    runner.start();
+    await runner.waitUntilConsuming();
+    const scaling = runner.setConcurrency(4); // a re-subscribe in flight...
+    await runner.pause(); // ...and a pause racing it
+    await scaling;
+    expect((await channel.checkQueue(queue)).consumerCount).toBe(0);
+    channel.sendToQueue(queue, Buffer.from('later'), { messageId: 'later' });
+    await channel.waitForConfirms();
+    expect((await channel.checkQueue(queue)).messageCount).toBe(1);
+    await runner.resume();
+    await waitFor(() => seen.includes('later'), 'the message after resume');
+    await runner.stop();
+  });
+
+  it('a dead letter to a queue that is gone is not acked into nowhere', async () => {
+    const queue = newQueue();
+    let deliveries = 0;
+    const runner = new ConsumerRunner(
+      new RabbitMQConsumerFactory(courier, { queue, republishFailureDelayMs: 50 }),
+      () => (deliveries++, Outcome.reject('never valid')),
+      { logger: quiet },
+    );
+    runner.start();
+    await runner.waitUntilConsuming();
+    await channel.deleteQueue(`${queue}.dead`);
+    channel.sendToQueue(queue, Buffer.from('x'), { messageId: 'orphan' });
+    await channel.waitForConfirms();
+    // Returned as unroutable, so given back (not acked): it is delivered again.
+    await waitFor(() => deliveries >= 2, 'a redelivery');
+    await runner.stop();
+    expect((await channel.checkQueue(queue)).messageCount).toBe(1);
+    await channel.assertQueue(`${queue}.dead`, { durable: true });
   });
 });

@@ -1,4 +1,4 @@
-import { JsonCodec } from '@courier/core';
+import { JsonCodec, MAX_BACKOFF_DELAY_MS } from '@courier/core';
 import { MessageDecodeError } from '../errors/message-decode.error';
 import type {
   DeadLetterDetails,
@@ -51,7 +51,11 @@ export abstract class SettleOnceMessage implements Message {
   }
 
   retry(delayMs: number): Promise<void> {
-    return this.once(() => this.doRetry(Math.max(0, Math.round(delayMs))));
+    // Never NaN or Infinity into a broker argument: a bad delay means "soon".
+    const delay = Number.isFinite(delayMs)
+      ? Math.min(Math.max(0, Math.round(delayMs)), MAX_BACKOFF_DELAY_MS)
+      : 0;
+    return this.once(() => this.doRetry(delay));
   }
 
   deadLetter(details: DeadLetterDetails): Promise<void> {

@@ -103,8 +103,9 @@ export class ConsumerRunner {
   async pause(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'paused';
-    await this.consumer?.stop().catch((error) => this.consumerFailed(this.consumer!, error));
-    this.giveBackWaiting();
+    const consumer = this.consumer;
+    await consumer?.stop().catch((error) => this.consumerFailed(consumer, error));
+    if (this.state === 'paused') this.giveBackWaiting(); // not if resumed meanwhile
   }
 
   async resume(): Promise<void> {
@@ -260,7 +261,6 @@ export class ConsumerRunner {
       this.options.observer?.givenBack(this.source);
       return;
     }
-    this.failuresInARow = 0;
     this.waiting.push(message);
     this.pump();
   }
@@ -312,6 +312,9 @@ export class ConsumerRunner {
     }
     try {
       await settleMessage(message, settlement, this.settleContext);
+      // Reset only by a completed settle: a consumer that delivers and then breaks (a
+      // channel the broker keeps closing) must still back off.
+      this.failuresInARow = 0;
     } catch (error) {
       this.logger.error(`Settling message ${message.id} of "${this.source}" failed: ${describe(error)}`);
     }

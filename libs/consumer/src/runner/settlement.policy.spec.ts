@@ -43,6 +43,25 @@ describe('SettlementPolicy', () => {
     });
   });
 
+  it('acks whatever else a processor returns (a saved entity, a number): only outcomes settle otherwise', () => {
+    for (const value of [{ id: 1 }, 42, 'done', { kind: 'weird' }, null]) {
+      expect(policy('requeue').fromOutcome(value as never, 1)).toEqual({ kind: 'ack' });
+    }
+  });
+
+  it('uses the backoff delay when a processor asks for a delay that is not a sane number', () => {
+    for (const delayMs of [NaN, Infinity, -5, 8 * 24 * 3_600_000]) {
+      expect(policy('requeue').fromOutcome(Outcome.requeue('later', delayMs), 1)).toEqual({
+        kind: 'retry',
+        reason: 'later',
+        delayMs: 100,
+      });
+      expect(policy('requeue').fromOutcome(Outcome.release('down', delayMs), 2)).toMatchObject({
+        delayMs: 200,
+      });
+    }
+  });
+
   it('releases without counting an attempt', () => {
     expect(policy('requeue').fromOutcome(Outcome.release('db down', 500), 3)).toEqual({
       kind: 'released',

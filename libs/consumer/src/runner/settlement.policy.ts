@@ -1,4 +1,4 @@
-import type { BackoffPolicy } from '@courier/core';
+import { MAX_BACKOFF_DELAY_MS, type BackoffPolicy } from '@courier/core';
 import { NonRetryableError } from '../errors/non-retryable.error';
 import type { FailureStrategy } from '../interfaces/consumer-runner-options.interface';
 import type { ProcessOutcome } from '../interfaces/processor.interface';
@@ -24,12 +24,15 @@ export class SettlementPolicy {
     private readonly backoff: BackoffPolicy,
   ) {}
 
+  /** Anything but a reject, requeue or release outcome is an ack: "returning nothing means ack". */
   fromOutcome(outcome: ProcessOutcome | void, attempt: number): Settlement {
-    if (!outcome || outcome.kind === 'ack') return { kind: 'ack' };
+    if (!isOutcome(outcome)) return { kind: 'ack' };
     if (outcome.kind === 'reject') return { kind: 'dead_letter', reason: `rejected: ${outcome.reason}` };
     if (outcome.kind === 'release')
-      return { kind: 'released', reason: outcome.reason, delayMs: outcome.delayMs };
-    return this.retry(attempt, outcome.reason ?? 'requeued by the processor', outcome.delayMs);
+      return { kind: 'released', reason: outcome.reason, delayMs: this.validDelay(outcome.delayMs, attempt) };
+    if (outcome.kind === 'requeue')
+      return this.retry(attempt, outcome.reason ?? 'requeued by the processor', outcome.delayMs);
+    return { kind: 'ack' };
   }
 
   fromError(error: unknown, attempt: number): Settlement {
@@ -51,8 +54,23 @@ export class SettlementPolicy {
     if (attempt >= this.maxAttempts) {
       return { kind: 'dead_letter', reason: `gave up after ${attempt} attempts: ${reason}` };
     }
-    return { kind: 'retry', reason, delayMs: delayMs ?? this.backoff.delayAfter(attempt) };
+    return { kind: 'retry', reason, delayMs: this.validDelay(delayMs, attempt) };
   }
+
+  /** A processor's delay, if it is a sane number of milliseconds; else the backoff's (NaN from a missing header must not reach the broker). */
+  private validDelay(delayMs: number | undefined, attempt: number): number {
+    return typeof delayMs === 'number' &&
+      Number.isFinite(delayMs) &&
+      delayMs >= 0 &&
+      delayMs <= MAX_BACKOFF_DELAY_MS
+      ? Math.round(delayMs)
+      : this.backoff.delayAfter(attempt);
+  }
+}
+
+function isOutcome(value: unknown): value is ProcessOutcome {
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  return kind === 'reject' || kind === 'requeue' || kind === 'release';
 }
 
 /** One line for logs and the dead-letter header: the error's name and message, no stack. */

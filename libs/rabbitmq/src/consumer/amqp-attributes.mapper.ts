@@ -38,10 +38,13 @@ export function attributesOf(delivery: ConsumeMessage): MessageAttributes {
 export function republishOptions(
   delivery: ConsumeMessage,
   headers: Record<string, unknown>,
+  messageId: string,
 ): Options.Publish {
   const p = delivery.properties;
   return {
-    messageId: p.messageId,
+    // The id the message was handled under, also when the producer gave none: every
+    // attempt and the dead letter then name the same message.
+    messageId: p.messageId ?? messageId,
     correlationId: p.correlationId,
     contentType: p.contentType,
     contentEncoding: p.contentEncoding,

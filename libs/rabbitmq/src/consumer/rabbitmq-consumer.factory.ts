@@ -40,6 +40,11 @@ export class RabbitMQConsumerFactory implements ConsumerFactory {
   async create({ prefetch }: { prefetch: number }): Promise<Consumer> {
     await this.connection.waitUntilConnected(5_000);
     const channel = await this.connection.createConfirmChannel();
+    // Listen before the first RPC: a declare the broker refuses closes the channel with an
+    // error, and an unheard channel error makes amqplib drop the whole shared connection.
+    let refused: Error | undefined;
+    const onError = (error: Error) => (refused = error);
+    channel.on('error', onError);
     try {
       if (this.options.declare) {
         await this.options.declare(channel);
@@ -48,10 +53,13 @@ export class RabbitMQConsumerFactory implements ConsumerFactory {
         await channel.assertQueue(this.deadLetterQueue, { durable: true });
       } else {
         await channel.checkQueue(this.options.queue);
+        await channel.checkQueue(this.deadLetterQueue); // dead letters need somewhere to go
       }
     } catch (error) {
       await channel.close().catch(() => undefined);
-      throw error;
+      throw refused ?? error;
+    } finally {
+      channel.off('error', onError);
     }
     return new RabbitMQConsumer(channel, prefetch, {
       queue: this.options.queue,

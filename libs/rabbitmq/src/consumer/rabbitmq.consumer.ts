@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Consumer, ConsumerSink } from '@courier/consumer';
 import { delay } from '@courier/core';
-import { confirmPublish } from './confirm-publish';
+import { CopyPublisher } from './confirm-publish';
 import { republishOptions } from './amqp-attributes.mapper';
 import { RabbitMQMessage, type RabbitMQSettler } from './rabbitmq.message';
 import type { RetryQueues } from './retry-queues';
@@ -26,8 +26,13 @@ export interface RabbitMQConsumerSettings {
 export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
   private consumerTag?: string;
   private sink?: ConsumerSink;
+  /** What start/stop asked for last; the serialized steps converge on it. */
+  private wanted = false;
+  /** start, stop and setPrefetch run one after another: their RPCs must not interleave. */
+  private steps: Promise<void> = Promise.resolve();
   private open = true;
   private readonly closing = new AbortController();
+  private readonly copies: CopyPublisher;
 
   constructor(
     private readonly channel: ConfirmChannel,
@@ -36,11 +41,38 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
   ) {
     channel.on('close', () => this.broken(new Error(`channel of "${settings.queue}" closed`)));
     channel.on('error', (error: Error) => this.broken(error));
+    this.copies = new CopyPublisher(channel);
   }
 
-  async start(sink: ConsumerSink): Promise<void> {
+  start(sink: ConsumerSink): Promise<void> {
     this.sink = sink;
-    if (this.consumerTag) return;
+    this.wanted = true;
+    return this.step(() => this.subscribe());
+  }
+
+  stop(): Promise<void> {
+    this.wanted = false;
+    return this.step(() => this.unsubscribe());
+  }
+
+  /** Re-subscribes (RabbitMQ applies a per-consumer prefetch to new consumers only); a no-op if unchanged. */
+  setPrefetch(prefetch: number): Promise<void> {
+    if (prefetch === this.prefetch) return this.steps;
+    this.prefetch = prefetch;
+    return this.step(async () => {
+      await this.unsubscribe();
+      await this.subscribe();
+    });
+  }
+
+  private step(run: () => Promise<void>): Promise<void> {
+    const next = this.steps.then(run);
+    this.steps = next.catch(() => undefined);
+    return next;
+  }
+
+  private async subscribe(): Promise<void> {
+    if (!this.wanted || this.consumerTag || !this.open) return;
     await this.channel.prefetch(this.prefetch, false);
     const { consumerTag } = await this.channel.consume(
       this.settings.queue,
@@ -52,17 +84,10 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
     this.consumerTag = consumerTag;
   }
 
-  async stop(): Promise<void> {
+  private async unsubscribe(): Promise<void> {
     const tag = this.consumerTag;
     this.consumerTag = undefined;
     if (tag && this.open) await this.channel.cancel(tag);
-  }
-
-  async setPrefetch(prefetch: number): Promise<void> {
-    this.prefetch = prefetch;
-    if (!this.consumerTag || !this.sink) return;
-    await this.stop();
-    await this.start(this.sink);
   }
 
   async close(): Promise<void> {
@@ -80,20 +105,34 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
     this.onChannel(() => this.channel.nack(delivery, false, true));
   }
 
-  async retry(delivery: ConsumeMessage, headers: Record<string, unknown>, delayMs: number): Promise<void> {
+  async retry(
+    delivery: ConsumeMessage,
+    messageId: string,
+    headers: Record<string, unknown>,
+    delayMs: number,
+  ): Promise<void> {
     await this.republish(delivery, async () => {
       const queue = await this.settings.retryQueues.route(this.channel, delayMs);
-      await confirmPublish(this.channel, '', queue, delivery.content, republishOptions(delivery, headers));
+      await this.copies
+        .publish(queue, delivery.content, republishOptions(delivery, headers, messageId))
+        .catch((error) => {
+          this.settings.retryQueues.forget(delayMs); // declared again on the next retry
+          throw error;
+        });
     });
   }
 
-  async deadLetter(delivery: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+  async deadLetter(
+    delivery: ConsumeMessage,
+    messageId: string,
+    headers: Record<string, unknown>,
+  ): Promise<void> {
     await this.republish(delivery, async () => {
-      // Declared on every dead letter (a rare event), so one deleted by hand comes back
-      // rather than the message being dropped as unroutable.
-      await this.channel.assertQueue(this.settings.deadLetterQueue, { durable: true });
-      const options = republishOptions(delivery, headers);
-      await confirmPublish(this.channel, '', this.settings.deadLetterQueue, delivery.content, options);
+      // Not declared here: a declare with other arguments than the queue's would close
+      // this channel. A missing dead-letter queue returns the copy, and the original goes
+      // back to its queue after a pause.
+      const options = republishOptions(delivery, headers, messageId);
+      await this.copies.publish(this.settings.deadLetterQueue, delivery.content, options);
     });
   }
 

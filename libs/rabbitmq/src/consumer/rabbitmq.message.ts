@@ -7,8 +7,13 @@ import { attributesOf } from './amqp-attributes.mapper';
 export interface RabbitMQSettler {
   ack(delivery: ConsumeMessage): void;
   requeue(delivery: ConsumeMessage): void;
-  retry(delivery: ConsumeMessage, headers: Record<string, unknown>, delayMs: number): Promise<void>;
-  deadLetter(delivery: ConsumeMessage, headers: Record<string, unknown>): Promise<void>;
+  retry(
+    delivery: ConsumeMessage,
+    messageId: string,
+    headers: Record<string, unknown>,
+    delayMs: number,
+  ): Promise<void>;
+  deadLetter(delivery: ConsumeMessage, messageId: string, headers: Record<string, unknown>): Promise<void>;
 }
 
 export class RabbitMQMessage extends SettleOnceMessage {
@@ -33,13 +38,14 @@ export class RabbitMQMessage extends SettleOnceMessage {
   protected async doRetry(delayMs: number): Promise<void> {
     await this.settler.retry(
       this.delivery,
+      this.id,
       { ...this.originalRouting(), [ConsumerHeaders.attempt]: this.attempt + 1 },
       delayMs,
     );
   }
 
   protected async doDeadLetter(details: DeadLetterDetails): Promise<void> {
-    await this.settler.deadLetter(this.delivery, {
+    await this.settler.deadLetter(this.delivery, this.id, {
       ...this.originalRouting(),
       [ConsumerHeaders.originalQueue]: this.source,
       [ConsumerHeaders.deadLetterReason]: details.reason,

@@ -24,6 +24,11 @@ export class RetryQueues {
 
   constructor(private readonly queue: string) {}
 
+  /** After a copy came back unroutable: the queue is gone, declare it again next time. */
+  forget(delayMs: number): void {
+    this.declaredAt.delete(retryLevelMs(delayMs));
+  }
+
   async route(channel: ConfirmChannel, delayMs: number): Promise<string> {
     const level = retryLevelMs(delayMs);
     const name = retryQueueName(this.queue, level);
