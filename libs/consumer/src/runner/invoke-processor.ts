@@ -79,8 +79,10 @@ async function raceDeadline(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ProcessTimeoutError(messageId, timeoutMs);
-      scope.abort(error);
+      // Reject before aborting: a processor that stops on abort resolves at once, and
+      // the race must already have lost to the deadline, or the message would be acked.
       reject(error);
+      scope.abort(error);
     }, timeoutMs);
   });
   work.catch(() => undefined); // a late failure after the timeout is not unhandled
