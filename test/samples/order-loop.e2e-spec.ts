@@ -171,6 +171,13 @@ describe('sample services: one order through the whole loop', () => {
       /^courier_inbox_handled_total\{handler_key="mark_shipped",outcome="done",reason="ok"\} 1$/m,
     );
     expect(ordersMetrics).toMatch(/^process_cpu_seconds_total /m);
+    // The inbox feed runs on the consumer component, and reports as one.
+    expect(ordersMetrics).toMatch(
+      new RegExp(
+        `^courier_consumer_settled_total\\{queue="${ordersService}\\.shipment_events",outcome="ack"\\} 1$`,
+        'm',
+      ),
+    );
     const shippingMetrics = await (await fetch(`${shipping.url}/metrics`)).text();
     for (const handler of ['reserve_stock', 'schedule_pickup']) {
       expect(shippingMetrics).toMatch(

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConsumerModule } from '@courier/consumer';
 import { InboxModule } from '@courier/inbox';
 import { OutboxModule } from '@courier/outbox';
 import { CourierRabbitMQModule } from '@courier/rabbitmq';
@@ -42,6 +43,8 @@ export function courierModules(entities: Type[]) {
         relay: { pollIntervalMs: 1_000 },
       }),
     }),
+    // No @ConsumeQueue here: imported for its metrics, which the inbox's queues report too.
+    ConsumerModule.forRoot(),
     InboxModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: Config) => ({

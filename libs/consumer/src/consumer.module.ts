@@ -36,7 +36,7 @@ import { resolveRunnerOptions } from './runner/consumer-runner-options.resolver'
     ConsumerExplorer,
     ConsumerOrchestrator,
   ],
-  exports: [ConsumerRegistry],
+  exports: [ConsumerRegistry, ConsumerMetrics],
 })
 export class ConsumerModule extends ConfigurableConsumerModule {
   /** Validates the defaults at once, so a bad one fails before anything connects. */

@@ -21,4 +21,4 @@ export { ConsumerModule } from './consumer.module';
 export { CONSUMER_ASYNC_OPTIONS_TYPE, CONSUMER_OPTIONS_TYPE } from './consumer.module-definition';
 export { ConsumerRegistry } from './consumer.registry';
 export type * from './interfaces/consumer-module-options.interface';
-export { ConsumerMetricNames } from './metrics/consumer.metrics';
+export { ConsumerMetricNames, ConsumerMetrics } from './metrics/consumer.metrics';

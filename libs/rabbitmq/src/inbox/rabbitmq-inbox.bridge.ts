@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import {
   ConsumerHeaders,
+  ConsumerMetrics,
   ConsumerRunner,
   Outcome,
   type Message,
@@ -49,6 +50,8 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     @Optional() private readonly inbox?: InboxService,
     @Optional() private readonly registry?: InboxRegistry,
     @Optional() @Inject(RESOLVED_INBOX_OPTIONS) private readonly inboxOptions?: ResolvedInboxOptions,
+    /** With ConsumerModule imported, the inbox queues show in the consumer metrics too. */
+    @Optional() private readonly consumerMetrics?: ConsumerMetrics,
   ) {}
 
   private get enabled(): boolean {
@@ -74,6 +77,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
         processTimeoutMs: 0,
         recreateBackoff: { initialDelayMs: 200, maxDelayMs: 2_000 },
         logger: this.logger,
+        observer: this.consumerMetrics,
       });
       this.runners.push(runner);
       runner.start();
