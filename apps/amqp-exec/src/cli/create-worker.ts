@@ -11,6 +11,7 @@ export function createWorker(config: AmqpExecConfig, logger: AmqpExecLogger): Wo
       args: [...worker.args],
       retryExitCodes: [...config.retryExitCodes],
       timeoutMs: config.timeout,
+      unavailableDelayMs: config.retryDelay,
       logger,
     });
   }
@@ -19,6 +20,7 @@ export function createWorker(config: AmqpExecConfig, logger: AmqpExecLogger): Wo
     scriptFilename: worker.scriptFilename,
     retryStatuses: [...config.retryStatuses],
     timeoutMs: config.timeout,
+    unavailableDelayMs: config.retryDelay,
     logger,
   });
 }

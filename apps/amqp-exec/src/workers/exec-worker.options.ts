@@ -14,6 +14,11 @@ export interface ExecWorkerOptions {
   timeoutMs: number;
   /** Delay asked for with every `requeue` outcome but an abort. @default undefined (the runner's) */
   retryDelayMs?: number;
+  /**
+   * How long a message waits before it is given back when the worker cannot run at all
+   * (the command cannot start, the FastCGI server is unreachable). Not an attempt. @default 1000
+   */
+  unavailableDelayMs?: number;
   /** Added to this process's environment (the `AMQP_EXEC_*` variables win over both). */
   env?: Record<string, string>;
   /** After SIGTERM on timeout or abort, how long the command has before SIGKILL. @default 2000 */
@@ -41,6 +46,12 @@ export function resolveExecWorkerOptions(options: ExecWorkerOptions): ResolvedEx
       options.retryDelayMs === undefined
         ? undefined
         : OptionChecks.integer('retryDelayMs', options.retryDelayMs, 0, MAX_MS),
+    unavailableDelayMs: OptionChecks.integer(
+      'unavailableDelayMs',
+      options.unavailableDelayMs ?? 1_000,
+      0,
+      MAX_MS,
+    ),
     env: { ...options.env },
     killGraceMs: OptionChecks.integer('killGraceMs', options.killGraceMs ?? 2000, 0, MAX_MS),
     maxOutputBytes: OptionChecks.integer(

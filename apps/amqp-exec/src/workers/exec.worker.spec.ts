@@ -87,10 +87,11 @@ describe('ExecWorker', () => {
     });
   });
 
-  it('requeues and logs an error when the command cannot be started', async () => {
+  it('gives the message back (not an attempt) and logs an error when the command cannot be started', async () => {
     const outcome = await worker('no-such-script.sh').process(fakeMessage('x'), fakeContext());
     expect(outcome).toMatchObject({
-      kind: 'requeue',
+      kind: 'release',
+      delayMs: 1_000,
       reason: expect.stringMatching(/^cannot start command: .*ENOENT/),
     });
     expect(logger.messages('error')).toEqual([expect.stringMatching(/^cannot start command/)]);
@@ -110,6 +111,23 @@ describe('ExecWorker', () => {
       fakeContext(),
     );
     expect(outcome).toEqual({ kind: 'ack' });
+  });
+
+  it('keeps the broker URL and config path out of the command environment', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AMQP_URL: 'amqp://u:secret@h',
+      AMQP_EXEC_URL: 'amqp://u:secret@h',
+      AMQP_EXEC_CONFIG: '/etc/x.json',
+    });
+    try {
+      await worker('print-env.sh').process(fakeMessage('env', { id: 'env-check' }), fakeContext());
+    } finally {
+      process.env = saved;
+    }
+    const environment = readFileSync(join(captureDir, 'env-check.env'), 'utf8');
+    expect(environment).toContain('AMQP_EXEC_MESSAGE_ID=env-check');
+    expect(environment).not.toMatch(/^AMQP_URL=|^AMQP_EXEC_URL=|^AMQP_EXEC_CONFIG=|secret/m);
   });
 
   it('passes the attributes as JSON in AMQP_EXEC_ATTRIBUTES, plus the attempt', async () => {
@@ -159,7 +177,7 @@ describe('ExecWorker', () => {
     await waitFor(() => !isRunning(pid), `grandchild sleep ${pid} to be gone`);
   });
 
-  it('on abort stops the group and requeues', async () => {
+  it('on abort stops the group and gives the message back', async () => {
     const controller = new AbortController();
     const pidFile = join(captureDir, 'pid');
     const done = worker('background-wait.sh', { env: { PID_FILE: pidFile } }).process(
@@ -172,7 +190,11 @@ describe('ExecWorker', () => {
     );
     strays.push(pid);
     controller.abort();
-    await expect(done).resolves.toEqual({ kind: 'requeue', reason: 'aborted: the command was stopped' });
+    await expect(done).resolves.toEqual({
+      kind: 'release',
+      reason: 'aborted: the command was stopped',
+      delayMs: 0,
+    });
     await waitFor(() => !isRunning(pid), `grandchild sleep ${pid} to be gone`);
   });
 

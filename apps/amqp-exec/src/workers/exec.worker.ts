@@ -4,6 +4,7 @@ import {
   type ProcessContext,
   type ProcessOutcome,
 } from '@courier/consumer/interfaces/processor.interface';
+import { scrubCredentials } from '../logging/credential.scrubber';
 import { runCommand, type CommandResult } from './command.runner';
 import {
   resolveExecWorkerOptions,
@@ -58,25 +59,27 @@ export class ExecWorker implements Worker {
         if (result.error.code === 'E2BIG') return Outcome.reject(reason);
         // Anything else (ENOENT, EACCES, …) is configuration every message would hit.
         // Dead-lettering them all would empty the queue into the error queue for one typo;
-        // requeued, they wait (delayed, counted as attempts) until the command is fixed.
-        return Outcome.requeue(reason, retryDelayMs);
+        // released, they wait (held, then given back, not counted as attempts) until it is fixed.
+        return Outcome.release(reason, this.options.unavailableDelayMs);
       }
       case 'timeout':
         logger.error(`command timed out after ${timeoutMs} ms; its process group was killed`, fields);
         return Outcome.requeue(`timed out after ${timeoutMs} ms`, retryDelayMs);
       case 'aborted':
-        // The runner is stopping or gave up on this message: no delay, it decides what follows.
-        return Outcome.requeue('aborted: the command was stopped');
+        // The runner is stopping: given back untouched, not an attempt.
+        return Outcome.release('aborted: the command was stopped', 0);
       case 'exited':
         if (result.code === 0) return Outcome.ack();
         if (result.code !== null && retryExitCodes.includes(result.code)) {
           return Outcome.requeue(`exit code ${result.code}`, retryDelayMs);
         }
         return Outcome.reject(
-          withStderr(
-            result.code !== null
-              ? `command exited with code ${result.code}`
-              : `command was killed by signal ${result.signal}`,
+          scrubCredentials(
+            withStderr(
+              result.code !== null
+                ? `command exited with code ${result.code}`
+                : `command was killed by signal ${result.signal}`,
+            ),
           ),
         );
     }
@@ -87,11 +90,20 @@ export class ExecWorker implements Worker {
     // short string may hold one, so it is dropped from the id rather than failing the job.
     const messageId = message.id.replace(/\0/g, '');
     return {
-      ...process.env,
+      ...withoutBrokerSecrets(process.env),
       ...this.options.env,
       AMQP_EXEC_ATTRIBUTES: messageAttributesJson(message),
       AMQP_EXEC_MESSAGE_ID: messageId,
       AMQP_EXEC_ATTEMPT: String(message.attempt),
     };
   }
+}
+
+/** amqp-exec's own connection settings (the broker password) are not the command's business. */
+const BROKER_SECRETS = ['AMQP_URL', 'AMQP_EXEC_URL', 'AMQP_EXEC_CONFIG'];
+
+function withoutBrokerSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  for (const name of BROKER_SECRETS) delete rest[name];
+  return rest;
 }

@@ -19,6 +19,11 @@ export interface FastCgiWorkerOptions {
   retryStatuses?: number[];
   /** Delay asked for with every `requeue` outcome but an abort. @default undefined (the runner's) */
   retryDelayMs?: number;
+  /**
+   * How long a message waits before it is given back when the worker cannot run at all
+   * (the command cannot start, the FastCGI server is unreachable). Not an attempt. @default 1000
+   */
+  unavailableDelayMs?: number;
   /** Extra FastCGI params (e.g. `DOCUMENT_ROOT`); the worker's own params win on a clash. */
   params?: Record<string, string>;
   /** Response body plus stderr bytes logged per message; the rest is dropped. @default 65536 */
@@ -40,6 +45,12 @@ export function resolveFastCgiWorkerOptions(options: FastCgiWorkerOptions): Reso
       options.retryDelayMs === undefined
         ? undefined
         : OptionChecks.integer('retryDelayMs', options.retryDelayMs, 0, MAX_MS),
+    unavailableDelayMs: OptionChecks.integer(
+      'unavailableDelayMs',
+      options.unavailableDelayMs ?? 1_000,
+      0,
+      MAX_MS,
+    ),
     params: { ...options.params },
     maxOutputBytes: OptionChecks.integer(
       'maxOutputBytes',

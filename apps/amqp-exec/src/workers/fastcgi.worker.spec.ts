@@ -110,11 +110,15 @@ describe('FastCgiWorker against PHP-FPM', () => {
     expect(outcome).toEqual({ kind: 'requeue', reason: 'timed out after 1000 ms' });
   });
 
-  it('requeues when the context is aborted', async () => {
+  it('gives the message back when the context is aborted', async () => {
     const controller = new AbortController();
     const done = worker('sleep.php').process(fakeMessage('x'), fakeContext(controller));
     controller.abort();
-    await expect(done).resolves.toEqual({ kind: 'requeue', reason: 'aborted: the request was stopped' });
+    await expect(done).resolves.toEqual({
+      kind: 'release',
+      reason: 'aborted: the request was stopped',
+      delayMs: 0,
+    });
   });
 
   it('requeues when the server process dies mid-request', async () => {
@@ -125,13 +129,14 @@ describe('FastCgiWorker against PHP-FPM', () => {
     });
   });
 
-  it('requeues when no server listens (TCP refused, missing socket)', async () => {
+  it('gives the message back, not as an attempt, when no server listens (TCP refused, missing socket)', async () => {
     const stopped = await PhpFpm.start({ children: 1 });
     await stopped.stop();
     for (const address of [stopped.tcp, stopped.socket]) {
       const outcome = await worker('echo.php', { address }).process(fakeMessage('x'), fakeContext());
       expect(outcome).toMatchObject({
-        kind: 'requeue',
+        kind: 'release',
+        delayMs: 1_000,
         reason: expect.stringMatching(/ECONNREFUSED|ENOENT/),
       });
     }

@@ -56,10 +56,19 @@ export class FastCgiWorker implements Worker {
       });
     } catch (error) {
       if (!(error instanceof FastCgiRequestError)) throw error;
-      if (error.failure === 'aborted') return Outcome.requeue('aborted: the request was stopped');
+      // Stopped by shutdown: given back untouched, not an attempt.
+      if (error.failure === 'aborted') return Outcome.release('aborted: the request was stopped', 0);
       logger.error(error.message, { ...fields, failure: error.failure });
+      if (error.failure === 'too-large') return Outcome.reject(error.message);
+      // A script that does not answer in time may be this message's fault: an attempt.
       if (error.failure === 'timeout')
         return Outcome.requeue(`timed out after ${timeoutMs} ms`, retryDelayMs);
+      // Unreachable or full: not the message's fault, so not an attempt (a PHP-FPM restart
+      // must not dead-letter the queue); held, then given back.
+      if (error.failure === 'connect' || error.failure === 'overloaded')
+        return Outcome.release(error.message, this.options.unavailableDelayMs);
+      // Closed mid-request or garbled: the script may have died on this message, so it is
+      // an attempt, and a message that kills PHP every time ends dead, not in a loop.
       return Outcome.requeue(error.message, retryDelayMs);
     } finally {
       body.end();

@@ -3,7 +3,7 @@ import { FcgiProtocolStatus, FcgiRecordType } from './fastcgi.constants';
 import {
   decodeEndRequest,
   encodeBeginRequest,
-  encodeNameValuePairs,
+  encodeParamsRecords,
   encodeStream,
   RecordDecoder,
 } from './fastcgi.records';
@@ -44,6 +44,13 @@ export class FastCgiClient {
   }
 
   request(request: FastCgiRequest): Promise<{ appStatus: number }> {
+    // Encoded before connecting: a parameter too large for a record is this message's fault.
+    let paramsRecords: Buffer[];
+    try {
+      paramsRecords = encodeParamsRecords(REQUEST_ID, request.params);
+    } catch (error) {
+      return Promise.reject(new FastCgiRequestError('too-large', this.label, (error as Error).message));
+    }
     return new Promise((resolve, reject) => {
       const decoder = new RecordDecoder();
       let connected = false;
@@ -70,9 +77,8 @@ export class FastCgiClient {
 
       socket.on('connect', () => {
         connected = true;
-        const params = encodeNameValuePairs(request.params);
         socket.write(encodeBeginRequest(REQUEST_ID));
-        for (const record of encodeStream(FcgiRecordType.PARAMS, REQUEST_ID, params)) socket.write(record);
+        for (const record of paramsRecords) socket.write(record);
         for (const record of encodeStream(FcgiRecordType.STDIN, REQUEST_ID, request.body))
           socket.write(record);
       });

@@ -3,6 +3,7 @@ import {
   decodeEndRequest,
   encodeBeginRequest,
   encodeNameValuePairs,
+  encodeParamsRecords,
   encodeRecord,
   encodeStream,
   RecordDecoder,
@@ -66,5 +67,16 @@ describe('FastCGI records', () => {
 
   it('rejects bytes that are not FastCGI version 1', () => {
     expect(() => new RecordDecoder().push(Buffer.from('HTTP/1.1 400 Bad Request\r\n'))).toThrow(/version/);
+  });
+
+  it('packs whole name-value pairs into PARAMS records, never one cut across two', () => {
+    const big = 'x'.repeat(40_000);
+    const records = encodeParamsRecords(1, { A: big, B: big, C: 'small' });
+    const decoder = new RecordDecoder();
+    const contents = records.flatMap((r) => decoder.push(r)).map((r) => r.content);
+    expect(contents.map((c) => c.length)).toEqual([40_006, 40_014, 0]); // A | B + C | end of stream
+    expect(() => encodeParamsRecords(1, { HUGE: 'y'.repeat(70_000) })).toThrow(
+      'FastCGI parameter HUGE is 70009 bytes; at most 65535 fit in a record',
+    );
   });
 });

@@ -46,6 +46,35 @@ export function encodeStream(type: number, requestId: number, data: Buffer): Buf
   return records;
 }
 
+/**
+ * The PARAMS stream, whole pairs per record: PHP-FPM parses each record on its own and
+ * resets the connection on a pair cut in two. Throws RangeError for a pair that cannot
+ * fit in one record.
+ */
+export function encodeParamsRecords(requestId: number, pairs: Record<string, string>): Buffer[] {
+  const records: Buffer[] = [];
+  let pending: Buffer[] = [];
+  let size = 0;
+  for (const [name, value] of Object.entries(pairs)) {
+    const pair = encodeNameValuePairs({ [name]: value });
+    if (pair.length > FCGI_MAX_CONTENT_LEN) {
+      throw new RangeError(
+        `FastCGI parameter ${name} is ${pair.length} bytes; at most ${FCGI_MAX_CONTENT_LEN} fit in a record`,
+      );
+    }
+    if (size + pair.length > FCGI_MAX_CONTENT_LEN) {
+      records.push(encodeRecord(FcgiRecordType.PARAMS, requestId, Buffer.concat(pending)));
+      pending = [];
+      size = 0;
+    }
+    pending.push(pair);
+    size += pair.length;
+  }
+  if (size > 0) records.push(encodeRecord(FcgiRecordType.PARAMS, requestId, Buffer.concat(pending)));
+  records.push(encodeRecord(FcgiRecordType.PARAMS, requestId));
+  return records;
+}
+
 /** Name-value pairs: each length in 1 byte when below 128, else 4 bytes with the high bit set. */
 export function encodeNameValuePairs(pairs: Record<string, string>): Buffer {
   const parts: Buffer[] = [];

@@ -8,7 +8,9 @@ import { CourierError } from '@courier/core';
  * - `overloaded`: the server ended the request without running it (FCGI_OVERLOADED and kin);
  * - `protocol`: the peer does not speak FastCGI (likely the wrong address).
  */
-export type FastCgiFailure = 'connect' | 'closed' | 'timeout' | 'aborted' | 'overloaded' | 'protocol';
+/** `too-large`: the request cannot be encoded (a parameter over one record); the others are the server's or the network's. */
+export type FastCgiFailure =
+  'connect' | 'closed' | 'timeout' | 'aborted' | 'overloaded' | 'protocol' | 'too-large';
 
 export class FastCgiRequestError extends CourierError {
   readonly code = 'COURIER_FASTCGI_REQUEST';
