@@ -156,6 +156,57 @@ describe('sample services: one order through the whole loop', () => {
     expect(await published()).toBe(before);
   });
 
+  it('cancels through the ambient @Transactional form, and a late shipment never revives a cancelled order', async () => {
+    const created = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'customer-2', lines: [{ sku: 'PEN-1', quantity: 1 }] }),
+    });
+    const order = (await created.json()) as OrderView;
+    const cancel = await fetch(`${orders.url}/orders/${order.id}/cancel`, { method: 'POST' });
+    // The shipment races the cancel: either the cancel wins (200) or the order had shipped (409).
+    expect([200, 409]).toContain(cancel.status);
+    const final = cancel.status === 200 ? 'cancelled' : 'shipped';
+    // Wait until orders has handled shipping's answer, whatever it did with it.
+    await waitFor(async () => {
+      const { rows } = await db.query(
+        `SELECT s.status FROM "${ordersService}".inbox_handler_states s JOIN "${ordersService}".inbox_messages m ON m.id = s.message_id
+          WHERE m.payload::jsonb->>'orderId' = $1 AND s.handler_key = 'mark_shipped'`,
+        [order.id],
+      );
+      return rows[0]?.status === 'done';
+    }, 'mark_shipped done for the order');
+    expect((await get<OrderView>(`${orders.url}/orders/${order.id}`)).body.status).toBe(final);
+    if (final === 'cancelled') {
+      // The cancel's event committed with it (the ambient form) and reached shipping.
+      await waitFor(async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM "${shippingService}".inbox_messages WHERE message_type = 'order_cancelled' AND payload::jsonb->>'orderId' = $1`,
+          [order.id],
+        );
+        return rows.length === 1;
+      }, 'order_cancelled in shipping');
+    }
+  });
+
+  it('refuses an order that repeats a sku', async () => {
+    const response = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customerId: 'c',
+        lines: [
+          { sku: 'A-1', quantity: 1 },
+          { sku: 'A-1', quantity: 2 },
+        ],
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string[] }).message).toEqual([
+      'lines must not repeat a sku (add up the quantities)',
+    ]);
+  });
+
   it('reports health and metrics for both services', async () => {
     for (const app of [orders, shipping]) {
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
@@ -168,13 +219,13 @@ describe('sample services: one order through the whole loop', () => {
     const ordersMetrics = await (await fetch(`${orders.url}/metrics`)).text();
     expect(ordersMetrics).toMatch(/^courier_outbox_published_total\{destination="order_events"\} [1-9]/m);
     expect(ordersMetrics).toMatch(
-      /^courier_inbox_handled_total\{handler_key="mark_shipped",outcome="done",reason="ok"\} 1$/m,
+      /^courier_inbox_handled_total\{handler_key="mark_shipped",outcome="done",reason="ok"\} [1-9]\d*$/m,
     );
     expect(ordersMetrics).toMatch(/^process_cpu_seconds_total /m);
     // The inbox feed runs on the consumer component, and reports as one.
     expect(ordersMetrics).toMatch(
       new RegExp(
-        `^courier_consumer_settled_total\\{queue="${ordersService}\\.shipment_events",outcome="ack"\\} 1$`,
+        `^courier_consumer_settled_total\\{queue="${ordersService}\\.shipment_events",outcome="ack"\\} [1-9]\\d*$`,
         'm',
       ),
     );
@@ -182,7 +233,7 @@ describe('sample services: one order through the whole loop', () => {
     for (const handler of ['reserve_stock', 'schedule_pickup']) {
       expect(shippingMetrics).toMatch(
         new RegExp(
-          `^courier_inbox_handled_total\\{handler_key="${handler}",outcome="done",reason="ok"\\} 1$`,
+          `^courier_inbox_handled_total\\{handler_key="${handler}",outcome="done",reason="ok"\\} [1-9]\\d*$`,
           'm',
         ),
       );

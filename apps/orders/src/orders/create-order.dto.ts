@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsInt,
   IsString,
@@ -28,6 +29,9 @@ export class CreateOrderDto {
   customerId!: string;
 
   @IsArray()
+  @ArrayUnique((line: OrderLineDto) => line.sku, {
+    message: 'lines must not repeat a sku (add up the quantities)',
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })

@@ -17,8 +17,18 @@ export class ShipmentEventsHandler {
   async markShipped(message: InboxMessage<ShipmentCreated>, { manager }: InboxHandlerContext): Promise<void> {
     if (message.type !== ShipmentEvents.created) return;
     const { orderId, shipmentId } = message.payload;
-    const order = await manager!.findOneBy(Order, { id: orderId });
+    const order = await manager!.findOne(Order, {
+      where: { id: orderId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!order) throw new InboxNonRetryableError(`No order ${orderId} for shipment ${shipmentId}`);
+    if (order.status !== 'created') {
+      // Cancelled while shipping was scheduling the pickup: a late event must not revive it.
+      this.logger.warn(
+        `Order ${orderId} is ${order.status}; shipment ${shipmentId} is not applied (message ${message.id})`,
+      );
+      return;
+    }
     await manager!.update(Order, { id: orderId }, { status: 'shipped', shipmentId });
     this.logger.log(`Order ${orderId} shipped as ${shipmentId} (message ${message.id})`);
   }

@@ -27,6 +27,7 @@ export class OrderEventsHandlers {
   async reserveStock(message: InboxMessage<OrderCreated>, { manager }: InboxHandlerContext): Promise<void> {
     if (message.type !== 'order_created') return;
     const { orderId, lines } = message.payload;
+    if (await manager!.existsBy(StockReservation, { orderId })) return; // announced again: reserved already
     await manager!.insert(
       StockReservation,
       lines.map((line) => ({ orderId, sku: line.sku, quantity: line.quantity })),
@@ -38,6 +39,13 @@ export class OrderEventsHandlers {
   async schedulePickup(message: InboxMessage<OrderCreated>, { manager }: InboxHandlerContext): Promise<void> {
     if (message.type !== 'order_created') return;
     const { orderId } = message.payload;
+    // The same order announced again under another message id: one shipment per order.
+    if (await manager!.existsBy(Shipment, { orderId })) {
+      this.logger.warn(
+        `Order ${orderId} already has a shipment; nothing to schedule (message ${message.id})`,
+      );
+      return;
+    }
     const shipment = await manager!.save(
       manager!.create(Shipment, { orderId, pickupAt: new Date(Date.now() + PICKUP_DELAY_MS) }),
     );
