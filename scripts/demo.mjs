@@ -18,7 +18,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const ORDERS_PORT = Number(process.env.ORDERS_PORT ?? 3000);
 const SHIPPING_PORT = Number(process.env.SHIPPING_PORT ?? 3001);
-const redact = (url) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+const redact = (url) => url.replace(/\/\/([^:/@]+):.*@/, '//$1:***@'); // greedy: a password may hold an @
 
 async function reachable() {
   const problems = [];
@@ -80,8 +80,16 @@ let stopping = false;
 const children = [];
 async function stop(code) {
   stopping = true;
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
   await Promise.all(
-    children.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))),
+    running.map(
+      (child) =>
+        new Promise((resolve) => {
+          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000); // a drain that hangs
+          child.once('exit', () => (clearTimeout(kill), resolve()));
+          child.kill('SIGTERM');
+        }),
+    ),
   );
   process.exit(code);
 }

@@ -178,6 +178,25 @@ describe('amqp-exec with a command', () => {
     expect((await channel.checkQueue(queue)).messageCount).toBe(1);
   });
 
+  it('after the shutdown timeout, kills a command that ignores SIGTERM before it exits', async () => {
+    const queue = await newQueue();
+    const pidFile = join(dir, 'stubborn.pid');
+    const exec = await start(
+      ['--queue', queue, '--exec', join(fixtures, 'background-wait.sh'), '--shutdown-timeout', '300'],
+      { PID_FILE: pidFile, IGNORE_TERM: '1' },
+    );
+    await publish(queue, Buffer.from('stubborn'), 'stubborn-1');
+    await waitFor(
+      () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().length > 0,
+      'the command running',
+    );
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    exec.signal('SIGTERM');
+    expect(await exec.exited).toEqual({ code: 0, signal: null });
+    await waitFor(() => !isAlive(grandchild), `grandchild ${grandchild} gone`);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(1); // back for the next start
+  });
+
   it('a bad setting stops it with one line naming the setting and exit code 2', async () => {
     const exec = AmqpExecProcess.start([
       '--url',

@@ -9,6 +9,7 @@
 import { loadConfig, runOrExit2 } from './config';
 import { AmqpExecLogger, scrubCredentials } from './logging';
 import { AmqpExec } from './cli/amqp-exec.runner';
+import { killAllCommands } from './workers';
 
 const VERSION = '0.1.0';
 
@@ -31,7 +32,13 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals) => {
     logger.info(`received ${signal}`);
-    stopping ??= app.stop().then(
+    if (stopping) {
+      // A second signal: the operator will not wait for the drain.
+      logger.warn('second signal: exiting now; running commands are killed, their messages redelivered');
+      killAllCommands();
+      process.exit(1);
+    }
+    stopping = app.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error('shutdown failed', { error: String(error) });

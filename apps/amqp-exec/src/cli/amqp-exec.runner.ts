@@ -4,6 +4,7 @@ import { RabbitMQConnection, RabbitMQConsumerFactory } from '@courier/rabbitmq';
 import { resolveRabbitMQOptions } from '@courier/rabbitmq/rabbitmq-options.resolver';
 import type { AmqpExecConfig } from '../config';
 import type { AmqpExecLogger } from '../logging';
+import { killAllCommands } from '../workers';
 import { createWorker } from './create-worker';
 
 /** Time a worker gets past its own timeout to stop its command before the runner gives up on it. */
@@ -61,6 +62,7 @@ export class AmqpExec {
       in_flight: this.runner.inFlight,
     });
     await this.runner.stop();
+    killAllCommands(); // those still running after the drain's timeout
     await this.connection.onApplicationShutdown();
     this.logger.info('stopped', { queue: this.config.queue });
   }

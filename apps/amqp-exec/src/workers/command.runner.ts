@@ -31,6 +31,19 @@ const STDIO_DRAIN_MS = 1000;
  * SIGKILLed, so background children do not pile up over thousands of messages.
  * Never rejects; all state is local to the call.
  */
+/** Process groups of commands still running: what a shutdown must not leave behind. */
+const liveGroups = new Set<number>();
+
+/**
+ * SIGKILLs every command group still running. For shutdown: amqp-exec exits once its
+ * drain is over, before a command that ignores SIGTERM would get its SIGKILL, and a
+ * command left behind would run again in parallel when the broker redelivers its message.
+ */
+export function killAllCommands(): void {
+  for (const pid of liveGroups) signalProcessGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+}
+
 export function runCommand(run: CommandRun): Promise<CommandResult> {
   return new Promise((resolve) => {
     let child: ChildProcess;
@@ -40,6 +53,7 @@ export function runCommand(run: CommandRun): Promise<CommandResult> {
       resolve({ kind: 'spawn-failed', error: error as NodeJS.ErrnoException });
       return;
     }
+    if (child.pid !== undefined) liveGroups.add(child.pid);
     let stoppedFor: 'timeout' | 'aborted' | undefined;
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -82,6 +96,7 @@ export function runCommand(run: CommandRun): Promise<CommandResult> {
       // The pid is reaped by now; its group id stays reserved while any member lives,
       // and ESRCH (none left) is ignored.
       signalProcessGroup(child.pid!, 'SIGKILL');
+      liveGroups.delete(child.pid!);
       drainTimer = setTimeout(() => {
         child.stdout!.destroy();
         child.stderr!.destroy();

@@ -7,3 +7,4 @@ export * from './fastcgi-worker.options';
 export { describeAddress, type FastCgiAddress } from './fastcgi/fastcgi.client';
 export * from './fastcgi/errors/fastcgi-request.error';
 export { messageAttributesJson } from './message-attributes.util';
+export { killAllCommands } from './command.runner';

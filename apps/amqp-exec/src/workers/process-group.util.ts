@@ -7,6 +7,10 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    // ESRCH: gone already. EPERM: what is left belongs to another user (a setuid helper);
+    // nothing more can be done, and throwing here (from timers and exit listeners) would
+    // take the whole consumer down with it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ESRCH' && code !== 'EPERM') throw error;
   }
 }
