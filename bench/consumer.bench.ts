@@ -24,7 +24,8 @@ import { AMQP_URL } from '../test/harness/env';
 import { openCourierConnection } from '../test/harness/rabbitmq-connection';
 import { BODY_BYTES, ConsumerBenchBroker } from './consumer/consumer-broker';
 import { drainComponent, drainRaw, type Contender, type DrainResult } from './consumer/consumer-drains';
-import { codeState, median, renderColumns } from './consumer/consumer-report';
+import { median, renderColumns } from './consumer/consumer-report';
+import { codeState } from './support/code-state';
 import { fmtMs, fmtPct, fmtRate, verdict } from './support/bench-stats';
 
 const MESSAGES = Number(process.env.BENCH_CONSUMER_MESSAGES ?? 30_000);

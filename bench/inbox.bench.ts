@@ -12,7 +12,7 @@
  * 2-core machine a neighbour's burst can only make a run slower, never faster.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { codeState } from './support/code-state';
 import { cpus, loadavg } from 'node:os';
 import { measureDispatcherDrain, type DispatcherDrainResult } from './phases/inbox-dispatcher';
 import { measureInboxDrain, type InboxDrainResult, type InboxDrainSettings } from './phases/inbox-drain';
@@ -237,21 +237,6 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     await context.cleanup();
-  }
-}
-
-/** Which code the figures belong to: the commit, and whether libs/ had uncommitted edits (read-only git). */
-function codeState(): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['--no-optional-locks', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  try {
-    const dirty = git('status', '--porcelain', '--', 'libs').split('\n').filter(Boolean).length;
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted file(s) in libs/` : ', libs/ clean'}`;
-  } catch {
-    return 'unknown (no git)';
   }
 }
 

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-
 /** Median of a non-empty list (the mean of the middle two for an even length). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,19 +22,4 @@ export function renderColumns(columns: readonly Column[], rows: readonly string[
       .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1));
   return [line(columns.map((c) => c.title)), rule, ...rows.map(line)].join('\n');
-}
-
-/** Which code the figures belong to: the commit, and whether libs/ had uncommitted edits (read-only git). */
-export function codeState(): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['--no-optional-locks', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  try {
-    const dirty = git('status', '--porcelain', '--', 'libs').split('\n').filter(Boolean).length;
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted file(s) in libs/` : ', libs/ clean'}`;
-  } catch {
-    return 'unknown (no git)';
-  }
 }
