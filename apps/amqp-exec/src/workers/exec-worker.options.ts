@@ -1,6 +1,5 @@
 import { InvalidOptionError, OptionChecks } from '@courier/core';
-import { DEFAULT_MAX_OUTPUT_BYTES } from './job-output.capture';
-import { integerList, MAX_MS } from './worker-option.checks';
+import { integerList, MAX_MS, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';
 
 export interface ExecWorkerOptions {
@@ -41,25 +40,9 @@ export function resolveExecWorkerOptions(options: ExecWorkerOptions): ResolvedEx
     args: [...(options.args ?? [])],
     // 0 is success, never a retry; the range matches amqp-exec's `retryExitCodes` setting.
     retryExitCodes: integerList('retryExitCodes', options.retryExitCodes, 1, 255),
-    timeoutMs: OptionChecks.integer('timeoutMs', options.timeoutMs, 1, MAX_MS),
-    retryDelayMs:
-      options.retryDelayMs === undefined
-        ? undefined
-        : OptionChecks.integer('retryDelayMs', options.retryDelayMs, 0, MAX_MS),
-    unavailableDelayMs: OptionChecks.integer(
-      'unavailableDelayMs',
-      options.unavailableDelayMs ?? 1_000,
-      0,
-      MAX_MS,
-    ),
+    ...resolveCommonWorkerOptions(options),
     env: { ...options.env },
     killGraceMs: OptionChecks.integer('killGraceMs', options.killGraceMs ?? 2000, 0, MAX_MS),
-    maxOutputBytes: OptionChecks.integer(
-      'maxOutputBytes',
-      options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      1,
-      2 ** 30,
-    ),
     logger: options.logger,
   };
 }

@@ -1,7 +1,6 @@
 import { InvalidOptionError, OptionChecks } from '@courier/core';
 import type { FastCgiAddress } from './fastcgi/fastcgi.client';
-import { DEFAULT_MAX_OUTPUT_BYTES } from './job-output.capture';
-import { integerList, MAX_MS } from './worker-option.checks';
+import { integerList, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';
 
 export interface FastCgiWorkerOptions {
@@ -39,25 +38,9 @@ export function resolveFastCgiWorkerOptions(options: FastCgiWorkerOptions): Reso
   return {
     address: checkAddress(options.address),
     scriptFilename: OptionChecks.text('scriptFilename', options.scriptFilename),
-    timeoutMs: OptionChecks.integer('timeoutMs', options.timeoutMs, 1, MAX_MS),
+    ...resolveCommonWorkerOptions(options),
     retryStatuses: integerList('retryStatuses', options.retryStatuses ?? [429, 503], 100, 599),
-    retryDelayMs:
-      options.retryDelayMs === undefined
-        ? undefined
-        : OptionChecks.integer('retryDelayMs', options.retryDelayMs, 0, MAX_MS),
-    unavailableDelayMs: OptionChecks.integer(
-      'unavailableDelayMs',
-      options.unavailableDelayMs ?? 1_000,
-      0,
-      MAX_MS,
-    ),
     params: { ...options.params },
-    maxOutputBytes: OptionChecks.integer(
-      'maxOutputBytes',
-      options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      1,
-      2 ** 30,
-    ),
     logger: options.logger,
   };
 }
