@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { ConsumerHeaders } from '@courier/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
+import { sendConfirmed } from '../harness/broker';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { PhpFpm } from '../harness/php-fpm';
 import { waitFor } from '../harness/wait-for';
@@ -37,9 +38,7 @@ describe('amqp-exec with a FastCGI server (PHP-FPM)', () => {
     return { queue, exec };
   };
   const publish = (queue: string, body: Buffer, messageId: string) =>
-    new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(queue, body, { persistent: true, messageId }, (e) => (e ? reject(e) : resolve())),
-    );
+    sendConfirmed(channel, queue, body, { messageId });
   const deadLetter = (queue: string) =>
     waitFor(
       () => channel.get(`${queue}.dead`, { noAck: true }),

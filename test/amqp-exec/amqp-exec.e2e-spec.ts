@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { ConsumerHeaders } from '@courier/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
+import { sendConfirmed } from '../harness/broker';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
 
@@ -23,9 +24,7 @@ describe('amqp-exec with a command', () => {
     return queue;
   };
   const publish = (queue: string, body: Buffer, messageId: string) =>
-    new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(queue, body, { persistent: true, messageId }, (e) => (e ? reject(e) : resolve())),
-    );
+    sendConfirmed(channel, queue, body, { messageId });
   const start = async (args: string[], env: Record<string, string> = {}) => {
     const exec = await AmqpExecProcess.running(['--url', AMQP_URL, ...args], env);
     running.push(exec);

@@ -7,6 +7,7 @@ import {
   type Message,
   type Processor,
 } from '@courier/consumer';
+import { quietLogger as quiet } from '../harness/broker';
 import { waitFor } from '../harness/wait-for';
 
 export interface ContractMessage {
@@ -35,8 +36,6 @@ export interface ContractTransport {
   /** Breaks the consumers of `queue` the way a lost channel or connection would. */
   breakConsumers(queue: string): Promise<void>;
 }
-
-const quiet = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
 
 /**
  * The consumer contract (STYLE #13): every ConsumerFactory — RabbitMQ and in-memory —

@@ -20,6 +20,7 @@ import {
   type Message,
 } from '@courier/consumer';
 import { CourierRabbitMQModule } from '@courier/rabbitmq';
+import { sendConfirmed } from '../harness/broker';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
 
@@ -54,11 +55,7 @@ describe('ConsumerModule with RabbitMQ', () => {
   let app: INestApplicationContext | undefined;
 
   const publish = (queue: string, body: object) =>
-    new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(queue, Buffer.from(JSON.stringify(body)), { persistent: true }, (e) =>
-        e ? reject(e) : resolve(),
-      ),
-    );
+    sendConfirmed(channel, queue, Buffer.from(JSON.stringify(body)));
 
   beforeAll(async () => {
     connection = await connect(AMQP_URL);

@@ -6,12 +6,11 @@ import {
   retryQueueName,
   type RabbitMQConnection,
 } from '@courier/rabbitmq';
+import { quietLogger as quiet, sendConfirmed } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { openCourierConnection } from '../harness/rabbitmq-connection';
 import { waitFor } from '../harness/wait-for';
-
-const quiet = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
 
 describe('Consumer on RabbitMQ: poison messages and broker restarts', () => {
   let courier: RabbitMQConnection;
@@ -27,11 +26,7 @@ describe('Consumer on RabbitMQ: poison messages and broker restarts', () => {
     return queue;
   };
   const publish = (queue: string, body: string, messageId: string) =>
-    new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, messageId }, (e) =>
-        e ? reject(e) : resolve(),
-      ),
-    );
+    sendConfirmed(channel, queue, Buffer.from(body), { messageId });
 
   beforeAll(async () => {
     courier = await openCourierConnection(uniqueName('consumer-failures'));

@@ -1,6 +1,7 @@
 import type { RabbitMQConnection } from '@courier/rabbitmq';
 import { RabbitMQConsumerFactory } from '@courier/rabbitmq';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { sendConfirmed } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { openCourierConnection } from '../harness/rabbitmq-connection';
@@ -32,13 +33,7 @@ describeConsumerContract('RabbitMQ', () => {
       await channel.assertQueue(queue, { durable: true });
       return queue;
     },
-    publish: async (queue, payload, options = {}) => {
-      await new Promise<void>((resolve, reject) =>
-        channel.sendToQueue(queue, payload, { persistent: true, ...options }, (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      );
-    },
+    publish: (queue, payload, options = {}) => sendConfirmed(channel, queue, payload, options),
     factory: (queue) => new RabbitMQConsumerFactory(connection, { queue }),
     ready: async (queue) => (await channel.checkQueue(queue)).messageCount,
     takeDeadLetters: async (queue) => {

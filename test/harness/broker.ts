@@ -1,4 +1,11 @@
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type Options,
+} from 'amqplib';
 import { AMQP_URL } from './env';
 
 /**
@@ -53,3 +60,20 @@ export class ReceivedMessages {
     return this.messages.map((m) => JSON.parse(m.content.toString('utf8')) as T);
   }
 }
+
+/** Sends one persistent message to a queue and resolves once the broker confirmed it. */
+export function sendConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  body: Buffer,
+  options: Options.Publish = {},
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    channel.sendToQueue(queue, body, { persistent: true, ...options }, (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+}
+
+/** A logger that writes nothing, for runners whose logs a test does not read. */
+export const quietLogger = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
