@@ -237,6 +237,11 @@ describe('getting-started.md, followed from `nest generate app` to a running ord
     // each is up when the health check the page shows answers 200.
     expect(runSection).toContain('`GET /health/ready`');
     const docPorts = new Map<string, string>(); // the page's port → the app's URL here
+    // The page's apps share one database's public schema, where TypeORM creates the
+    // uuid extension their ids need. Here each app has its own schema first in its
+    // search_path, so on a fresh database the first app would create the extension in
+    // its own schema, out of the other's reach (and drop it with that schema).
+    await db.query('CREATE EXTENSION IF NOT EXISTS "uuid-ossp" SCHEMA public');
     for (const start of starts) {
       if (!existsSync(join(dir, start.main))) {
         const { stdout: built } = await run('find', ['dist/apps', '-name', 'main.js'], { cwd: dir });
