@@ -8,6 +8,7 @@ export * from './envelope/wire-headers';
 export * from './errors';
 export * from './retry/backoff.policy';
 export * from './sql/sql-identifier';
+export * from './sql/statement-prefix';
 export * from './metrics/bounded-label';
 export * from './concurrency/wake-signal';
 export * from './options/option-checks';

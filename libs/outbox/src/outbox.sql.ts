@@ -1,4 +1,4 @@
-import { quoteIdentifier, RELAXED_COMMIT } from '@courier/core';
+import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier/core';
 
 /**
  * Every statement the outbox runs, built once per schema. Each has a stable name so
@@ -25,7 +25,7 @@ export class OutboxSql {
   constructor(readonly schema: string) {
     const table = `${quoteIdentifier(schema, 'schema')}.outbox_messages`;
     const tokenSeq = `${quoteIdentifier(schema, 'schema')}.outbox_lease_token_seq`;
-    this.prefix = `courier_${schema}_outbox`;
+    this.prefix = statementPrefix('outbox', schema);
 
     const insertColumns =
       'id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate, source, occurred_at';
