@@ -31,6 +31,19 @@ export const brokerControl = {
     for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test']);
     return pids.length;
   },
+  /** Deliveries of this queue handed to consumers and not yet acked, as the broker counts them. */
+  async unacknowledged(queue: string): Promise<number> {
+    const { stdout } = await run('rabbitmqctl', [
+      'list_queues',
+      '--quiet',
+      '--no-table-headers',
+      'name',
+      'messages_unacknowledged',
+    ]);
+    const row = stdout.split('\n').find((line) => line.split('\t')[0] === queue);
+    if (!row) throw new Error(`rabbitmqctl does not list queue ${queue}`);
+    return Number(row.split('\t')[1]);
+  },
   /** Raises a memory alarm: the broker blocks every publishing connection. */
   async raiseMemoryAlarm(): Promise<void> {
     await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.0000001']);

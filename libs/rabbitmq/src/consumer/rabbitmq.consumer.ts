@@ -1,6 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Consumer, ConsumerSink } from '@courier/consumer';
 import { delay } from '@courier/core';
+import { AckCoalescer } from './ack-coalescer';
 import { CopyPublisher } from './confirm-publish';
 import { republishOptions } from './amqp-attributes.mapper';
 import { RabbitMQMessage, type RabbitMQSettler } from './rabbitmq.message';
@@ -33,6 +34,7 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
   private open = true;
   private readonly closing = new AbortController();
   private readonly copies: CopyPublisher;
+  private readonly acks: AckCoalescer;
 
   constructor(
     private readonly channel: ConfirmChannel,
@@ -42,6 +44,7 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
     channel.on('close', () => this.broken(new Error(`channel of "${settings.queue}" closed`)));
     channel.on('error', (error: Error) => this.broken(error));
     this.copies = new CopyPublisher(channel);
+    this.acks = new AckCoalescer(channel, (flush) => setImmediate(() => this.onChannel(flush)));
   }
 
   start(sink: ConsumerSink): Promise<void> {
@@ -92,17 +95,22 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
 
   async close(): Promise<void> {
     if (!this.open) return;
+    this.onChannel(() => this.acks.flush()); // the acks of this turn go out before the close
     this.open = false;
     this.closing.abort();
     await this.channel.close().catch(() => undefined);
   }
 
+  /** Sent at the end of this turn of the event loop, with the others settled in it (see AckCoalescer). */
   ack(delivery: ConsumeMessage): void {
-    this.onChannel(() => this.channel.ack(delivery));
+    this.onChannel(() => this.acks.ack(delivery));
   }
 
   requeue(delivery: ConsumeMessage): void {
-    this.onChannel(() => this.channel.nack(delivery, false, true));
+    this.onChannel(() => {
+      this.acks.settledOtherwise(delivery);
+      this.channel.nack(delivery, false, true);
+    });
   }
 
   async retry(
@@ -157,6 +165,7 @@ export class RabbitMQConsumer implements Consumer, RabbitMQSettler {
       this.broken(new Error(`consumer of "${this.settings.queue}" was cancelled by the broker`));
       return;
     }
+    this.acks.received(delivery);
     this.sink?.message(new RabbitMQMessage(delivery, this.settings.queue, this));
   }
 
