@@ -101,6 +101,41 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     ]);
   }, 90_000);
 
+  it('takes again, after its longer lease, a run the dead worker claimed as it stored the message', async () => {
+    const id = uniqueName('own');
+    const victim = await startWorker(schema, true);
+    workers.push(victim);
+    victim.child.send({ type: 'receive', id });
+    await waitFor(() => victim.messages.some((m) => m.type === 'in-handler'), 'the handler to be running');
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+
+    // Claimed by the receive itself: attempt 1, leased for a claim's lease (timeout 1.5 s
+    // + margin 0.5 s) plus two timeouts of waiting for a slot.
+    const { rows } = await db.query(
+      `SELECT status, attempts, lease_owner IS NOT NULL AS leased,
+              extract(epoch FROM available_at - received_at) * 1000 AS lease_ms
+         FROM "${schema}".inbox_handler_states st JOIN "${schema}".inbox_messages m ON m.id = st.message_id
+        WHERE message_id = $1`,
+      [id],
+    );
+    expect(rows[0]).toMatchObject({ status: 'progress', attempts: 1, leased: true });
+    expect(Number(rows[0].lease_ms)).toBeCloseTo(5_000, -2);
+
+    const heir = await startWorker(schema, false);
+    workers.push(heir);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT status FROM "${schema}".inbox_handler_states WHERE message_id = $1`, [id]))
+          .rows[0].status === 'done',
+      'the heir to finish the work',
+      { timeoutMs: 30_000 },
+    );
+    const effects = (await db.query(`SELECT attempt FROM "${schema}".effects WHERE message_id = $1`, [id]))
+      .rows;
+    expect(effects).toEqual([{ attempt: 2 }]);
+  }, 90_000);
+
   it('marks the handler dead, instead of running it again, when the crash used its last attempt', async () => {
     const id = uniqueName('last');
     await writer.get(InboxService).receive({ id, eventType: LAST_CHANCE_EVENT, payload: {} });

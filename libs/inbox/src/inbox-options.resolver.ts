@@ -7,6 +7,7 @@ import {
   JsonCodec,
   OptionChecks,
 } from '@courier/core';
+import { WAITING_RUNS_PER_SLOT } from './dispatcher/claim-on-receive';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
 
@@ -111,10 +112,12 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
     onDead: options.onDead,
     onError: options.onError,
   };
-  // A message must not be erased while one of its handlers may still be retried.
+  // A message must not be erased while one of its handlers may still be retried. The
+  // first attempt's lease is longer when the receive stored it claimed (it may wait for a slot).
   const retryHorizonMs =
     resolved.backoff.horizonMs(resolved.maxAttempts) +
-    resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMarginMs);
+    resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMarginMs) +
+    WAITING_RUNS_PER_SLOT * resolved.handlerTimeoutMs;
   if (resolved.retention.windowMs <= retryHorizonMs) {
     throw new InboxConfigurationError(
       `Option "retention.windowDays" (${resolved.retention.windowMs / DAY_MS} days) must exceed the retry horizon ` +

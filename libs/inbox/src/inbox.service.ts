@@ -4,8 +4,15 @@ import { InvalidMessageError, assertName } from '@courier/core';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import { InboxRegistry } from './inbox.registry';
-import { InboxStore, type DeadInboxHandler, type InboxStats, type StoredIncoming } from './inbox.store';
+import {
+  InboxStore,
+  type DeadInboxHandler,
+  type InboxStats,
+  type ReceivedRows,
+  type StoredIncoming,
+} from './inbox.store';
 import type { IncomingMessage } from './interfaces/inbox-message.interface';
+import { claimedOnReceive, leftPending, rowsFitting } from './dispatcher/claim-on-receive';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
 import { InboxMetrics } from './metrics/inbox.metrics';
 
@@ -42,11 +49,30 @@ export class InboxService {
     return result;
   }
 
-  /** `receive` for a batch, in one statement. */
+  /**
+   * `receive` for a batch, in one statement. Stored in its own transaction, new messages
+   * are claimed as they are stored, as far as the dispatcher has free slots, and their
+   * handlers start at once; the rest wait for the dispatcher's next claim.
+   */
   async receiveMany(messages: readonly IncomingMessage[], manager?: EntityManager): Promise<ReceiveResult[]> {
     const rows = this.toRows(messages);
     const client = manager?.queryRunner?.isTransactionActive ? await manager.queryRunner.connect() : null;
-    const inserted = await this.store.receive(client, rows, this.options.notifyChannel);
+    // In the caller's transaction nothing may run before it commits.
+    const reservation = client ? null : this.dispatcher.reserve(countHandlerRuns(rows));
+    const flagged = reservation ? rowsFitting(rows, reservation.rows) : new Set<number>();
+    let stored: ReceivedRows;
+    try {
+      stored = await this.store.receive(
+        client,
+        rows,
+        this.options.notifyChannel,
+        reservation ? { of: flagged, owner: reservation.owner, leaseMs: reservation.leaseMs } : undefined,
+      );
+    } catch (error) {
+      reservation?.cancel();
+      throw error;
+    }
+    const { inserted } = stored;
     const seen = new Set<string>();
     const results = messages.map(({ id, eventType }) => {
       const duplicate = !inserted.has(id) || seen.has(id);
@@ -59,7 +85,8 @@ export class InboxService {
       this.metrics.received(row.eventType);
       if (row.handlers.length === 0) this.noteUnhandled(row.eventType);
     }
-    if (!client && inserted.size > 0) this.dispatcher.wake();
+    reservation?.run(claimedOnReceive(rows, flagged, stored));
+    if (!client && leftPending(rows, flagged, stored)) this.dispatcher.wake();
     return results;
   }
 
@@ -141,4 +168,8 @@ export class InboxService {
       `Stored a "${eventType}" message but no @InboxHandler handles "${eventType}" (logged once per type).`,
     );
   }
+}
+
+function countHandlerRuns(rows: readonly StoredIncoming[]): number {
+  return rows.reduce((runs, row) => runs + row.handlers.length, 0);
 }

@@ -1,4 +1,4 @@
-import { quoteIdentifier, RELAXED_COMMIT } from '@courier/core';
+import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier/core';
 
 /** Every statement the inbox runs, built once per schema and prepared by name. */
 export class InboxSql {
@@ -19,34 +19,48 @@ export class InboxSql {
     const s = quoteIdentifier(schema, 'schema');
     const messages = `${s}.inbox_messages`;
     const states = `${s}.inbox_handler_states`;
-    this.prefix = `courier_${schema}_inbox`;
+    const nextToken = `nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq')`;
+    this.prefix = statementPrefix('inbox', schema);
 
     // Dedup is the unique insert itself, never a select first: two consumers receiving
     // the same id at once both try, one inserts, the other waits for its commit and
     // inserts nothing. State rows are only created with the message row.
+    // A message flagged in $9 has its handler rows stored already claimed by $10 (attempt
+    // 1, leased for $11 ms, one fencing token for the statement): the receiving process
+    // runs them at once, with no claim query and no wake-up. The others wait as pending,
+    // and only they NOTIFY.
     this.receive = `WITH incoming AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])
-          AS u(id, event_type, message_type, payload, headers, occurred_at, handlers)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[], $9::bool[])
+          AS u(id, event_type, message_type, payload, headers, occurred_at, handlers, claim)
       ),
+      token AS (SELECT CASE WHEN $10::text IS NULL THEN NULL
+        ELSE ${nextToken} END AS value),
       inserted AS (
         INSERT INTO ${messages} (id, event_type, message_type, payload, headers, occurred_at)
         SELECT id, event_type, message_type, payload, headers, occurred_at FROM incoming
         ON CONFLICT (id) DO NOTHING
-        RETURNING id
+        RETURNING id, received_at
       ),
       handler_rows AS (
-        INSERT INTO ${states} (message_id, handler_key, event_type, max_attempts)
-        SELECT i.id, split_part(h.handler, ':', 1), incoming.event_type, split_part(h.handler, ':', 2)::int
-        FROM inserted i JOIN incoming USING (id),
+        INSERT INTO ${states} (message_id, handler_key, event_type, max_attempts,
+          status, attempts, lease_owner, lease_token, available_at)
+        SELECT i.id, split_part(h.handler, ':', 1), incoming.event_type, split_part(h.handler, ':', 2)::int,
+          CASE WHEN incoming.claim THEN 'progress' ELSE 'pending' END,
+          CASE WHEN incoming.claim THEN 1 ELSE 0 END,
+          CASE WHEN incoming.claim THEN $10::text END,
+          CASE WHEN incoming.claim THEN token.value END,
+          CASE WHEN incoming.claim THEN now() + $11::int * interval '1 millisecond' ELSE now() END
+        FROM inserted i JOIN incoming USING (id) CROSS JOIN token,
           -- handlers travel as "key:maxAttempts,…" (a key holds neither ',' nor ':')
           LATERAL unnest(string_to_array(incoming.handlers, ',')) AS h(handler)
         RETURNING 1
       ),
-      wake AS (SELECT pg_notify($8, '') FROM inserted LIMIT 1)
-      SELECT id FROM inserted, (SELECT count(*) FROM handler_rows) h, (SELECT count(*) FROM wake) w`;
+      wake AS (SELECT pg_notify($8, '') FROM inserted JOIN incoming USING (id) WHERE NOT incoming.claim LIMIT 1)
+      SELECT i.id, i.received_at, t.value AS lease_token
+      FROM inserted i, token t, (SELECT count(*) FROM handler_rows) h, (SELECT count(*) FROM wake) w`;
 
     // Attempts count at claim: a handler that crashes its process still uses one up.
-    this.claim = `WITH ${RELAXED_COMMIT}, token AS (SELECT nextval('${s.replace(/'/g, "''")}.inbox_lease_token_seq') AS value),
+    this.claim = `WITH ${RELAXED_COMMIT}, token AS (SELECT ${nextToken} AS value),
       due AS (
         SELECT message_id, handler_key FROM ${states}
         WHERE status IN ('pending', 'progress', 'failed') AND available_at <= now() AND attempts < max_attempts

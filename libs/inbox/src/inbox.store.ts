@@ -55,6 +55,21 @@ export interface DeadInboxHandler {
   deadAt: Date;
 }
 
+/** Which messages of a receive to store already claimed, and by whom. */
+export interface ReceiveClaim {
+  /** Indexes into the messages passed to `receive`. */
+  of: ReadonlySet<number>;
+  owner: string;
+  leaseMs: number;
+}
+
+export interface ReceivedRows {
+  /** The ids that were new (the rest were duplicates), with when they were stored. */
+  inserted: Map<string, Date>;
+  /** The fencing token of the rows stored claimed; null when none were. */
+  leaseToken: string | null;
+}
+
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
 /** The (eventType, handlerKey) pairs a process has registered, as "eventType handlerKey" (neither holds a space). */
@@ -69,12 +84,16 @@ export class InboxStore {
     readonly sql: InboxSql,
   ) {}
 
-  /** Stores new messages with their handler rows; returns the ids that were new (the rest were duplicates). */
+  /**
+   * Stores new messages with their handler rows. The messages at the indexes `claim.of`
+   * names get their handler rows claimed by `claim.owner` as they are stored.
+   */
   async receive(
     db: Queryable | null,
     messages: readonly StoredIncoming[],
     notifyChannel: string,
-  ): Promise<Set<string>> {
+    claim?: ReceiveClaim,
+  ): Promise<ReceivedRows> {
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
       messages.map((m) => m.id),
       messages.map((m) => m.eventType),
@@ -84,8 +103,14 @@ export class InboxStore {
       messages.map((m) => m.occurredAt?.toISOString() ?? null),
       messages.map((m) => m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(',')),
       notifyChannel,
+      messages.map((_, index) => claim?.of.has(index) ?? false),
+      claim?.owner ?? null,
+      claim?.leaseMs ?? 0,
     ]);
-    return new Set(rows.map((r) => r.id as string));
+    return {
+      inserted: new Map(rows.map((r) => [r.id as string, r.received_at as Date])),
+      leaseToken: rows.length > 0 && rows[0].lease_token !== null ? String(rows[0].lease_token) : null,
+    };
   }
 
   /** Claims due work among the (eventType, handlerKey) pairs this process can run. */

@@ -20,9 +20,25 @@ import { InboxRegistry } from '../inbox.registry';
 import { InboxStore, type ClaimedWork, type HandlerPairs, type WorkOutcome } from '../inbox.store';
 import { InboxMetrics } from '../metrics/inbox.metrics';
 import { HandlerRunner, type RunResult } from './handler-runner';
+import { HandlerSlots } from './handler-slots';
+import { WAITING_RUNS_PER_SLOT } from './claim-on-receive';
 import { traceHandlerRun } from './handler-tracing';
 
 const MAX_ERROR_BACKOFF_MS = 30_000;
+const HELD_PER_SLOT = 4;
+
+/** Handler slots held for a receive that stores its rows claimed (see `reserve`). */
+export interface DispatchReservation {
+  /** How many handler runs the receive may claim. */
+  readonly rows: number;
+  /** The lease owner and duration to store the claimed rows with. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Runs the rows the receive stored claimed (at most `rows`) and gives back the rest. */
+  run(claimed: ClaimedWork[]): void;
+  /** Gives the room back (the receive failed). */
+  cancel(): void;
+}
 
 /**
  * Runs due (message, handler) pairs: claims them in batches with FOR UPDATE SKIP
@@ -39,8 +55,15 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private loop?: Promise<void>;
   private stopping = false;
   private stopped = new AbortController();
-  private running = 0;
+  private readonly slots: HandlerSlots;
+  /** Rows claimed and not yet settled: running, waiting for a slot, or for their batch's settle. */
+  private held = 0;
+  /** Rows that receives reserved and are still storing (see `reserve`). */
+  private reserving = 0;
+  /** The claim loop sleeps until slots free up (not until new work arrives). */
+  private waitingForSlots = false;
   private handlerPairs: HandlerPairs = { pairs: [] };
+  private longestTimeoutMs = 0;
   private lastExhaustedCheck = 0;
 
   constructor(
@@ -51,6 +74,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: InboxMetrics,
   ) {
     this.runner = new HandlerRunner(store, dataSource, options.codec);
+    this.slots = new HandlerSlots(options.dispatcher.concurrency);
   }
 
   onApplicationBootstrap(): void {
@@ -75,6 +99,10 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     this.stopped = new AbortController();
     const handlers = this.registry.all();
     this.handlerPairs = { pairs: handlers.map((h) => `${h.eventType} ${h.handlerKey}`) };
+    this.longestTimeoutMs = Math.max(
+      this.options.handlerTimeoutMs,
+      ...handlers.map((h) => h.options.timeoutMs ?? 0),
+    );
     this.loop = this.run();
   }
 
@@ -102,32 +130,82 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     this.signal.notifyOne();
   }
 
-  private async run(): Promise<void> {
-    const { batchSize, concurrency, handlerLeaseMs } = {
-      ...this.options.dispatcher,
-      handlerLeaseMs: this.leaseMs(),
+  /**
+   * Makes room for up to `wanted` handler runs that a receive claims as it stores them
+   * (see InboxService.receiveMany): such work needs no claim query and no wake-up. The
+   * caller must end the reservation with `run` (the rows it stored claimed) or `cancel`;
+   * shutdown waits for it like for a running batch. Null when the dispatcher is not
+   * running or holds all it may; the rows are then stored pending as usual.
+   *
+   * The runs take handler slots as they come free, so they may wait, and their lease
+   * covers that wait: runs waiting (or reserved to) are at most WAITING_RUNS_PER_SLOT times
+   * `concurrency`, so each starts within that many handler timeouts (every run ahead of
+   * it has ended by then), and the lease is that many timeouts longer than a claim's.
+   */
+  reserve(wanted: number): DispatchReservation | null {
+    const mayWait =
+      WAITING_RUNS_PER_SLOT * this.options.dispatcher.concurrency - this.slots.waiters - this.reserving;
+    const rows = Math.min(wanted, mayWait, this.unheld());
+    if (!this.isRunning() || rows <= 0) return null;
+    this.held += rows;
+    this.reserving += rows;
+    let ended = false;
+    let end!: () => void;
+    const reservation = new Promise<void>((resolve) => (end = resolve));
+    this.batches.add(reservation);
+    const finish = (used: ClaimedWork[]) => {
+      if (ended) throw new Error('This dispatch reservation has already ended');
+      ended = true;
+      this.reserving -= rows;
+      this.held -= rows - used.length;
+      // The reservation stays among the batches until its rows are settled: a shutdown
+      // that waits on it must not release the claims of handlers still running.
+      const settled = used.length > 0 ? this.startBatch(used, { slotsTaken: false }) : Promise.resolve();
+      void settled.then(() => {
+        this.batches.delete(reservation);
+        end();
+      });
+      if (used.length < rows) this.slotsFreed({ batchEnded: true });
     };
+    return {
+      rows,
+      owner: this.options.dispatcher.processorId,
+      leaseMs: this.claimLeaseMs() + WAITING_RUNS_PER_SLOT * this.longestTimeoutMs,
+      run: (claimed) => {
+        if (claimed.length > rows) throw new Error(`${claimed.length} rows claimed for ${rows} reserved`);
+        finish(claimed);
+      },
+      cancel: () => finish([]),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const { batchSize, processorId } = this.options.dispatcher;
     let errorStreak = 0;
     while (!this.stopping) {
       const seen = this.signal.current;
-      const capacity = Math.min(batchSize, concurrency - this.running);
+      // The slots and the room are taken before the claim: its rows start at once.
+      const capacity = this.slots.takeFree(Math.min(batchSize, this.unheld()));
       if (capacity <= 0) {
-        await this.signal.sleep(seen, this.pollDelay()); // a finishing batch wakes us
+        this.waitingForSlots = true; // freed slots wake us (see slotsFreed)
+        await this.signal.sleep(seen, this.pollDelay());
+        this.waitingForSlots = false;
         continue;
       }
-      let claimed: ClaimedWork[];
+      this.held += capacity;
+      let claimed: ClaimedWork[] = [];
       try {
         await this.deadenExhausted();
-        claimed = await this.store.claim(
-          capacity,
-          this.options.dispatcher.processorId,
-          handlerLeaseMs,
-          this.handlerPairs,
-        );
+        claimed = await this.store.claim(capacity, processorId, this.claimLeaseMs(), this.handlerPairs);
         errorStreak = 0;
       } catch (error) {
         errorStreak++;
         this.logger.error(`Claim failed (attempt ${errorStreak}): ${(error as Error).message}`);
+      } finally {
+        this.slots.release(capacity - claimed.length);
+        this.held -= capacity - claimed.length;
+      }
+      if (errorStreak > 0) {
         // Not cut short by wakes: a database that is down must not be hammered per message.
         await delay(
           Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(errorStreak, 10)),
@@ -135,26 +213,50 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         );
         continue;
       }
-      if (claimed.length > 0) this.startBatch(claimed);
+      if (claimed.length > 0) this.startBatch(claimed, { slotsTaken: true });
       if (claimed.length < capacity) await this.signal.sleep(seen, this.pollDelay());
     }
   }
 
-  private startBatch(claimed: ClaimedWork[]): void {
-    this.running += claimed.length;
-    const batch = this.runBatch(claimed)
+  /** Runs a batch whose rows are already counted in `held`; settles it; frees its room. */
+  private startBatch(claimed: ClaimedWork[], { slotsTaken }: { slotsTaken: boolean }): Promise<void> {
+    const batch = this.runBatch(claimed, slotsTaken)
       .catch((error: Error) =>
         this.logger.error(`Settling a batch failed (its claims will expire): ${error.message}`),
       )
       .finally(() => {
-        this.running -= claimed.length;
+        this.held -= claimed.length;
         this.batches.delete(batch);
-        this.signal.notifyOne();
+        this.slotsFreed({ batchEnded: true });
       });
     this.batches.add(batch);
+    return batch;
   }
 
-  private async runBatch(claimed: ClaimedWork[]): Promise<void> {
+  /**
+   * Room for more claimed rows. A slot frees when its handler run ends, so the next
+   * claim overlaps the settle; rows claimed and not yet settled are bounded at
+   * HELD_PER_SLOT times `concurrency`, so a slow database cannot make them pile up.
+   */
+  private unheld(): number {
+    return HELD_PER_SLOT * this.options.dispatcher.concurrency - this.held;
+  }
+
+  /**
+   * Wakes a claim loop that waits for slots: when a batch ends, or when half a claim's
+   * worth of slots is free. Not per handler run (a claim per freed slot would cost more
+   * than it brings), and never a loop that sleeps for lack of work: freed slots
+   * bring it none.
+   */
+  private slotsFreed({ batchEnded }: { batchEnded: boolean }): void {
+    if (!this.waitingForSlots) return;
+    const { batchSize, concurrency } = this.options.dispatcher;
+    if (batchEnded || this.slots.free >= Math.ceil(Math.min(batchSize, concurrency) / 2)) {
+      this.signal.notifyOne();
+    }
+  }
+
+  private async runBatch(claimed: ClaimedWork[], slotsTaken: boolean): Promise<void> {
     const results = await Promise.all(
       claimed.map(async (work) => {
         const handler = this.registry.get(work.eventType, work.handlerKey);
@@ -165,11 +267,17 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         );
         // The handler runs in its message's log fields and trace (see MessageLogContext,
         // traceHandlerRun); the batch's own bookkeeping below stays outside both.
-        const result = await MessageLogContext.run(
-          logFields(work.messageId, work.eventType, work.handlerKey, work.headers),
-          () => traceHandlerRun(work, trace, () => this.runner.run(work, handler, timeoutMs, trace)),
-        );
-        return { work, handler, result };
+        if (!slotsTaken) await this.slots.take();
+        try {
+          const result = await MessageLogContext.run(
+            logFields(work.messageId, work.eventType, work.handlerKey, work.headers),
+            () => traceHandlerRun(work, trace, () => this.runner.run(work, handler, timeoutMs, trace)),
+          );
+          return { work, handler, result };
+        } finally {
+          this.slots.release();
+          this.slotsFreed({ batchEnded: false });
+        }
       }),
     );
     const outcomes: WorkOutcome[] = [];
@@ -264,12 +372,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** A claim must outlive the slowest handler run it covers. */
-  private leaseMs(): number {
-    const longest = Math.max(
-      this.options.handlerTimeoutMs,
-      ...this.registry.all().map((h) => h.options.timeoutMs ?? 0),
-    );
-    return longest + this.options.dispatcher.leaseMarginMs;
+  private claimLeaseMs(): number {
+    return this.longestTimeoutMs + this.options.dispatcher.leaseMarginMs;
   }
 
   private pollDelay(): number {

@@ -1,0 +1,69 @@
+import type { ClaimedWork, ReceivedRows, StoredIncoming } from '../inbox.store';
+
+/**
+ * Runs a receive may store claimed while the handler slots are busy, per slot: two
+ * cover the RabbitMQ bridge's two stores in flight at the default prefetch. A waiting
+ * run starts within this many handler timeouts, so its lease is that many timeouts
+ * longer than a claim's (see InboxDispatcher.reserve).
+ */
+export const WAITING_RUNS_PER_SLOT = 2;
+
+/**
+ * Which rows of a receive to store already claimed: the leading ones whose handler
+ * runs fit in the dispatcher's free slots (as indexes into `rows`).
+ */
+export function rowsFitting(rows: readonly StoredIncoming[], slots: number): Set<number> {
+  const fitting = new Set<number>();
+  let runs = 0;
+  for (const [index, row] of rows.entries()) {
+    runs += row.handlers.length;
+    if (runs > slots) break;
+    fitting.add(index);
+  }
+  return fitting;
+}
+
+/**
+ * The handler runs a receive stored claimed, as the dispatcher runs them: rows it
+ * flagged and actually inserted (a duplicate is neither), attempt 1, with the
+ * statement's fencing token. The payload is the text just stored.
+ */
+export function claimedOnReceive(
+  rows: readonly StoredIncoming[],
+  flagged: ReadonlySet<number>,
+  stored: ReceivedRows,
+): ClaimedWork[] {
+  const claimed: ClaimedWork[] = [];
+  if (stored.leaseToken === null) return claimed;
+  for (const index of flagged) {
+    const row = rows[index];
+    const receivedAt = stored.inserted.get(row.id);
+    if (receivedAt === undefined) continue;
+    for (const handler of row.handlers) {
+      claimed.push({
+        messageId: row.id,
+        handlerKey: handler.key,
+        attempt: 1,
+        leaseToken: stored.leaseToken,
+        eventType: row.eventType,
+        type: row.type,
+        payload: row.payload,
+        headers: row.headers,
+        occurredAt: row.occurredAt,
+        receivedAt,
+      });
+    }
+  }
+  return claimed;
+}
+
+/** True when an inserted row has handler runs that were not claimed on receive. */
+export function leftPending(
+  rows: readonly StoredIncoming[],
+  flagged: ReadonlySet<number>,
+  stored: ReceivedRows,
+): boolean {
+  return rows.some(
+    (row, index) => row.handlers.length > 0 && !flagged.has(index) && stored.inserted.has(row.id),
+  );
+}

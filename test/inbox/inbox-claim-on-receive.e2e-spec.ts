@@ -1,0 +1,158 @@
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { InboxHandler, InboxService, type InboxMessage } from '@courier/inbox';
+import { InboxStore } from '@courier/inbox/inbox.store';
+import { dropSchema, openDatabase } from '../harness/database';
+import { uniqueName } from '../harness/env';
+import { createInboxApp } from '../harness/inbox-app';
+import { waitFor } from '../harness/wait-for';
+
+const CONCURRENCY = 2;
+const TIMEOUT_MS = 5_000;
+const MARGIN_MS = 500;
+
+/** Runs wait on `gate` while it is set; the suite counts how many run at once. */
+let gate: Promise<void> | undefined;
+let running = 0;
+let mostAtOnce = 0;
+const ran: string[] = [];
+
+@Injectable()
+class GatedHandlers {
+  @InboxHandler('gated_events', 'gated')
+  async handle(message: InboxMessage): Promise<void> {
+    running++;
+    mostAtOnce = Math.max(mostAtOnce, running);
+    try {
+      await gate;
+      ran.push(message.id);
+    } finally {
+      running--;
+    }
+  }
+}
+
+/**
+ * A message received outside any transaction is stored with its handler rows already
+ * claimed by the receiving process (InboxService.receiveMany, InboxDispatcher.reserve):
+ * its handlers start without a claim query, within `concurrency`, under a lease that
+ * covers their wait for a slot.
+ */
+describe('Inbox: handler runs claimed as the message is stored', () => {
+  const schema = uniqueName('inbox_claim_on_receive');
+  let app: INestApplicationContext;
+  let db: Client;
+  let inbox: InboxService;
+  const claimedByQuery: string[] = [];
+
+  const statesOf = async (ids: string[]) =>
+    (
+      await db.query(
+        `SELECT message_id, status, attempts, lease_owner,
+                extract(epoch FROM available_at - now()) * 1000 AS lease_left_ms
+           FROM "${schema}".inbox_handler_states WHERE message_id = ANY($1) ORDER BY message_id`,
+        [ids],
+      )
+    ).rows;
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => uniqueName(`${prefix}${i}`));
+  const message = (id: string) => ({ id, eventType: 'gated_events', payload: { id } });
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    app = await createInboxApp({
+      inbox: {
+        schema,
+        handlerTimeoutMs: TIMEOUT_MS,
+        dispatcher: { concurrency: CONCURRENCY, pollIntervalMs: 50, leaseMarginMs: MARGIN_MS },
+      },
+      handlers: [GatedHandlers],
+      rabbitmq: false,
+    });
+    inbox = app.get(InboxService);
+    // What the dispatcher's claim query hands out: rows stored claimed never pass through it.
+    const store = app.get(InboxStore);
+    const claim = store.claim.bind(store);
+    jest.spyOn(store, 'claim').mockImplementation(async (...args) => {
+      const claimed = await claim(...args);
+      claimedByQuery.push(...claimed.map((work) => work.messageId));
+      return claimed;
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dropSchema(db, schema);
+    await db.end();
+  });
+
+  beforeEach(() => {
+    gate = undefined;
+    mostAtOnce = 0;
+    ran.splice(0);
+    claimedByQuery.splice(0);
+  });
+
+  it('stores the runs claimed, leased past the wait for a slot, and starts them within concurrency', async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const batch = ids('wait', 2 * CONCURRENCY);
+    await inbox.receiveMany(batch.map(message));
+
+    // Stored as attempt 1 of this process, not pending: two run, two wait for a slot.
+    const states = await statesOf(batch);
+    expect(states.map((s) => [s.status, s.attempts])).toEqual(batch.map(() => ['progress', 1]));
+    expect(new Set(states.map((s) => s.lease_owner)).size).toBe(1);
+    expect(states[0].lease_owner).not.toBeNull();
+    // Lease: a claim's (timeout + margin) plus two timeouts of waiting for a slot.
+    for (const state of states) {
+      expect(Number(state.lease_left_ms)).toBeGreaterThan(2 * TIMEOUT_MS + MARGIN_MS);
+      expect(Number(state.lease_left_ms)).toBeLessThanOrEqual(3 * TIMEOUT_MS + MARGIN_MS);
+    }
+    await waitFor(() => running === CONCURRENCY, 'two runs in progress');
+
+    open();
+    await waitFor(async () => (await statesOf(batch)).every((s) => s.status === 'done'), 'all four done');
+    expect(ran.sort()).toEqual([...batch].sort());
+    expect(mostAtOnce).toBe(CONCURRENCY);
+    expect(claimedByQuery).toEqual([]);
+  });
+
+  it("claims nothing when storing in the caller's transaction: the runs wait for its commit", async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const id = uniqueName('caller');
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    await dataSource.transaction(async (manager) => {
+      await inbox.receive(message(id), manager);
+      expect(await statesOf([id])).toEqual([]); // not visible outside, not run
+    });
+    await waitFor(() => running === 1, 'the run after commit');
+    open();
+    await waitFor(async () => (await statesOf([id]))[0].status === 'done', 'the run');
+    expect(claimedByQuery).toEqual([id]);
+    expect(ran).toEqual([id]);
+  });
+
+  it('stores pending what exceeds the room for waiting runs, and the claim query takes it later', async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    // Room for 2 x concurrency runs stored claimed (running or waiting); the rest are
+    // stored pending, and the claim query may take them as soon as they are committed.
+    const batch = ids('over', 2 * CONCURRENCY + 2);
+    await inbox.receiveMany(batch.map(message));
+    const storedClaimed = (s: { lease_left_ms: string }) =>
+      Number(s.lease_left_ms) > 2 * TIMEOUT_MS + MARGIN_MS;
+    const stored = await statesOf(batch);
+    expect(stored.filter(storedClaimed)).toHaveLength(2 * CONCURRENCY);
+    const storedPending = stored.filter((s) => !storedClaimed(s)).map((s) => s.message_id as string);
+    expect(storedPending).toHaveLength(2);
+
+    open();
+    await waitFor(async () => (await statesOf(batch)).every((s) => s.status === 'done'), 'all done');
+    expect(ran.sort()).toEqual([...batch].sort());
+    expect(claimedByQuery.sort()).toEqual(storedPending.sort());
+    expect(mostAtOnce).toBe(CONCURRENCY);
+  });
+});
