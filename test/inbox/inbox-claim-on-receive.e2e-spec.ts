@@ -135,6 +135,33 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     expect(ran).toEqual([id]);
   });
 
+  it('still records the result of a run whose row a table rewrite moved (found by key instead)', async () => {
+    // A run recorded first leaves a dead row version in front of the next row.
+    const before = uniqueName('recorded');
+    await inbox.receive(message(before));
+    await waitFor(async () => (await statesOf([before]))[0].status === 'done', 'the first run recorded');
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const id = uniqueName('moved');
+    await inbox.receive(message(id));
+    await waitFor(() => running === 1, 'the run');
+    const rowIdOf = async () =>
+      (
+        await db.query(
+          `SELECT ctid::text AS row_id FROM "${schema}".inbox_handler_states WHERE message_id = $1`,
+          [id],
+        )
+      ).rows[0].row_id as string;
+    const rowIdBefore = await rowIdOf();
+    await db.query(`VACUUM FULL "${schema}".inbox_handler_states`); // compacts the dead versions away
+    expect(await rowIdOf()).not.toBe(rowIdBefore);
+
+    open();
+    await waitFor(async () => (await statesOf([id]))[0].status === 'done', 'its result recorded');
+    expect(ran).toEqual([before, id]);
+    expect(claimedByQuery).toEqual([]);
+  });
+
   it('stores pending what exceeds the room for waiting runs, and the claim query takes it later', async () => {
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));

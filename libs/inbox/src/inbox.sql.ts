@@ -6,6 +6,7 @@ export class InboxSql {
   readonly receive: string;
   readonly claim: string;
   readonly settle: string;
+  readonly settleByKey: string;
   readonly markDone: string;
   readonly releaseOwner: string;
   readonly markExhausted: string;
@@ -53,11 +54,12 @@ export class InboxSql {
         FROM inserted i JOIN incoming USING (id) CROSS JOIN token,
           -- handlers travel as "key:maxAttempts,…" (a key holds neither ',' nor ':')
           LATERAL unnest(string_to_array(incoming.handlers, ',')) AS h(handler)
-        RETURNING 1
+        RETURNING message_id, handler_key, ctid::text AS row_id
       ),
       wake AS (SELECT pg_notify($8, '') FROM inserted JOIN incoming USING (id) WHERE NOT incoming.claim LIMIT 1)
-      SELECT i.id, i.received_at, t.value AS lease_token
-      FROM inserted i, token t, (SELECT count(*) FROM handler_rows) h, (SELECT count(*) FROM wake) w`;
+      SELECT i.id, i.received_at, t.value AS lease_token, h.handler_key, h.row_id
+      FROM inserted i CROSS JOIN token t LEFT JOIN handler_rows h ON h.message_id = i.id
+        CROSS JOIN (SELECT count(*) FROM wake) w`;
 
     // Attempts count at claim: a handler that crashes its process still uses one up.
     this.claim = `WITH ${RELAXED_COMMIT}, token AS (SELECT ${nextToken} AS value),
@@ -73,23 +75,36 @@ export class InboxSql {
         lease_token = token.value, available_at = now() + $3 * interval '1 millisecond', updated_at = now()
       FROM due, token, relaxed, ${messages} m
       WHERE st.message_id = due.message_id AND st.handler_key = due.handler_key AND m.id = st.message_id
-      RETURNING st.message_id, st.handler_key, st.attempts, token.value AS lease_token, m.event_type,
+      RETURNING st.message_id, st.handler_key, st.ctid::text AS row_id, st.attempts, token.value AS lease_token, m.event_type,
         m.message_type, m.payload, m.headers, m.occurred_at, m.received_at`;
 
     // One statement settles a batch: done, failed (retry later) or dead, each row only
     // if its claim is still current. A failed row drops its token, so a late result of
     // a timed-out attempt can no longer mark it done.
+    // Rows are found by the physical row id their claim returned (a TID scan per row,
+    // whatever the table's size or statistics): joined by key, the planner chose a scan
+    // of the whole table on a fresh one, and a rescan of the batch per row on an analysed
+    // one. A row id that no longer holds the claimed row (the table was rewritten, or the
+    // claim was lost) matches nothing: `settleByKey` then tries those rows by key.
     // Relaxed commit: a settle lost in a crash only means the handler runs again.
-    this.settle = `WITH ${RELAXED_COMMIT} UPDATE ${states} st SET
+    const setSettled = `SET
         status = CASE WHEN r.outcome = 'done' THEN 'done'
                       WHEN r.outcome = 'dead' OR st.attempts >= st.max_attempts THEN 'dead'
                       ELSE 'failed' END,
         available_at = CASE WHEN r.outcome = 'failed' THEN now() + r.delay_ms * interval '1 millisecond' ELSE st.available_at END,
-        last_error = r.error, lease_owner = NULL, lease_token = NULL, updated_at = now()
+        last_error = r.error, lease_owner = NULL, lease_token = NULL, updated_at = now()`;
+    const settled = `RETURNING st.message_id, st.handler_key, st.status, st.attempts`;
+    this.settle = `WITH ${RELAXED_COMMIT} UPDATE ${states} st ${setSettled}
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $7::tid[])
+        AS r(message_id, handler_key, outcome, error, delay_ms, row_id), relaxed
+      WHERE st.ctid = r.row_id AND st.message_id = r.message_id AND st.handler_key = r.handler_key
+        AND st.lease_token = $6
+      ${settled}`;
+    this.settleByKey = `WITH ${RELAXED_COMMIT} UPDATE ${states} st ${setSettled}
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
         AS r(message_id, handler_key, outcome, error, delay_ms), relaxed
       WHERE st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $6
-      RETURNING st.message_id, st.handler_key, st.status, st.attempts`;
+      ${settled}`;
 
     this.markDone = `UPDATE ${states} SET status = 'done', last_error = NULL, lease_owner = NULL,
         lease_token = NULL, updated_at = now()

@@ -14,6 +14,8 @@ export interface StoredIncoming {
 export interface ClaimedWork {
   messageId: string;
   handlerKey: string;
+  /** Where the claimed row is (its ctid), to settle it without a search. */
+  rowId: string;
   attempt: number;
   leaseToken: string;
   eventType: string;
@@ -27,6 +29,7 @@ export interface ClaimedWork {
 export interface WorkOutcome {
   messageId: string;
   handlerKey: string;
+  rowId: string;
   outcome: 'done' | 'failed' | 'dead';
   error: string | null;
   delayMs: number;
@@ -68,6 +71,8 @@ export interface ReceivedRows {
   inserted: Map<string, Date>;
   /** The fencing token of the rows stored claimed; null when none were. */
   leaseToken: string | null;
+  /** Where each handler row was stored: message id → handler key → row id. */
+  rowIds: Map<string, Map<string, string>>;
 }
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
@@ -107,9 +112,20 @@ export class InboxStore {
       claim?.owner ?? null,
       claim?.leaseMs ?? 0,
     ]);
+    // One row per handler row stored (a message without handlers: one row, no handler).
+    const inserted = new Map<string, Date>();
+    const rowIds = new Map<string, Map<string, string>>();
+    for (const r of rows) {
+      inserted.set(r.id, r.received_at);
+      if (r.handler_key === null) continue;
+      let ofMessage = rowIds.get(r.id);
+      if (!ofMessage) rowIds.set(r.id, (ofMessage = new Map()));
+      ofMessage.set(r.handler_key, r.row_id);
+    }
     return {
-      inserted: new Map(rows.map((r) => [r.id as string, r.received_at as Date])),
+      inserted,
       leaseToken: rows.length > 0 && rows[0].lease_token !== null ? String(rows[0].lease_token) : null,
+      rowIds,
     };
   }
 
@@ -124,6 +140,7 @@ export class InboxStore {
     return rows.map((r) => ({
       messageId: r.message_id,
       handlerKey: r.handler_key,
+      rowId: r.row_id,
       attempt: r.attempts,
       leaseToken: String(r.lease_token),
       eventType: r.event_type,
@@ -138,20 +155,31 @@ export class InboxStore {
   /** Settles outcomes of one claim; rows whose claim is no longer current are left alone. */
   async settle(outcomes: readonly WorkOutcome[], leaseToken: string): Promise<SettledRow[]> {
     if (outcomes.length === 0) return [];
-    const { rows } = await this.run(this.pool, 'settle', this.sql.settle, [
+    const values = [
       outcomes.map((o) => o.messageId),
       outcomes.map((o) => o.handlerKey),
       outcomes.map((o) => o.outcome),
       outcomes.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
       outcomes.map((o) => Math.round(o.delayMs)),
       leaseToken,
+    ];
+    const rowIds = outcomes.map((o) => o.rowId);
+    const settled = (await this.run(this.pool, 'settle', this.sql.settle, [...values, rowIds])).rows.map(
+      toSettledRow,
+    );
+    if (settled.length === outcomes.length) return settled;
+    // Rows not where their claim found them: by key (their claim may just be lost).
+    const found = new Set(settled.map((row) => `${row.handlerKey}\n${row.messageId}`));
+    const missing = outcomes.filter((o) => !found.has(`${o.handlerKey}\n${o.messageId}`));
+    const { rows } = await this.run(this.pool, 'settle_by_key', this.sql.settleByKey, [
+      missing.map((o) => o.messageId),
+      missing.map((o) => o.handlerKey),
+      missing.map((o) => o.outcome),
+      missing.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
+      missing.map((o) => Math.round(o.delayMs)),
+      leaseToken,
     ]);
-    return rows.map((r) => ({
-      messageId: r.message_id,
-      handlerKey: r.handler_key,
-      status: r.status,
-      attempts: r.attempts,
-    }));
+    return [...settled, ...rows.map(toSettledRow)];
   }
 
   /** Marks one handler done inside the caller's transaction; false if its claim was lost. */
@@ -225,4 +253,8 @@ export class InboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
+}
+
+function toSettledRow(r: QueryResultRow): SettledRow {
+  return { messageId: r.message_id, handlerKey: r.handler_key, status: r.status, attempts: r.attempts };
 }

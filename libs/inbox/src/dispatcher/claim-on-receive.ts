@@ -38,11 +38,13 @@ export function claimedOnReceive(
   for (const index of flagged) {
     const row = rows[index];
     const receivedAt = stored.inserted.get(row.id);
-    if (receivedAt === undefined) continue;
+    const rowIds = stored.rowIds.get(row.id);
+    if (receivedAt === undefined || rowIds === undefined) continue;
     for (const handler of row.handlers) {
       claimed.push({
         messageId: row.id,
         handlerKey: handler.key,
+        rowId: rowIds.get(handler.key)!,
         attempt: 1,
         leaseToken: stored.leaseToken,
         eventType: row.eventType,

@@ -17,6 +17,7 @@ const TRACEPARENT = `00-${TRACE_ID}-${PRODUCER_SPAN}-01`;
 const work: ClaimedWork = {
   messageId: 'm-1',
   handlerKey: 'reserve_stock',
+  rowId: '(0,1)',
   attempt: 2,
   leaseToken: '7',
   eventType: 'order_events',

@@ -289,6 +289,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       outcomes.push({
         messageId: work.messageId,
         handlerKey: work.handlerKey,
+        rowId: work.rowId,
         outcome: result.outcome,
         error: result.outcome === 'done' ? null : result.error,
         delayMs: this.options.backoff.delayAfter(work.attempt),
