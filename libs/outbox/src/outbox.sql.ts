@@ -12,6 +12,7 @@ export class OutboxSql {
   readonly claimPerKey: string;
   readonly claimCommitted: string;
   readonly deleteConfirmed: string;
+  readonly deleteConfirmedBySeq: string;
   readonly markFailed: string;
   readonly release: string;
   readonly releaseOwner: string;
@@ -43,35 +44,51 @@ export class OutboxSql {
     this.lockKeys = `SELECT pg_advisory_xact_lock(hashtext('courier_outbox:${schema}'), hashtext(k))
       FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys`;
 
-    const returning = `RETURNING m.seq, m.id, m.destination, m.type, m.key, m.payload, m.headers, m.correlation_id,
+    const returning = `RETURNING m.seq, m.ctid::text AS row_id, m.id, m.destination, m.type, m.key, m.payload, m.headers, m.correlation_id,
       m.causation_id, m.traceparent, m.tracestate, m.source, m.occurred_at, m.attempts, token.value AS lease_token,
       (extract(epoch FROM clock_timestamp() - m.created_at) * 1000)::float8 AS age_ms`;
+    // The claimed rows are updated by the row id the candidate query locked, a TID scan
+    // each: joined by seq, the planner hashed the whole table once it was analysed. A
+    // candidate whose newest version this statement cannot see (committed after it
+    // began) is simply not claimed this time.
     const claim = (
       candidates: string,
     ) => `WITH ${RELAXED_COMMIT}, token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
       due AS (${candidates})
       UPDATE ${table} m SET lease_owner = $2, lease_token = token.value,
         available_at = now() + $3 * interval '1 millisecond'
-      FROM due, token, relaxed WHERE m.seq = due.seq ${returning}`;
-    this.claimUnordered = claim(`SELECT seq FROM ${table}
-        WHERE dead_at IS NULL AND available_at <= now()
+      FROM due, token, relaxed WHERE m.ctid = due.row_id ${returning}`;
+    // No `dead_at IS NULL` here: a dead row waits at available_at = 'infinity' instead.
+    // Without statistics (a fresh table, or a backlog autovacuum has not analysed yet)
+    // PostgreSQL guesses that 0.5% of rows match IS NULL, and then sorted the whole
+    // table for each claim instead of walking the primary key (20 ms instead of 0.6 ms
+    // for a 50,000-row backlog).
+    this.claimUnordered = claim(`SELECT ctid AS row_id FROM ${table}
+        WHERE available_at <= now()
         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
     // Rows this process just committed, by primary key: no search through the table.
-    this.claimCommitted = claim(`SELECT seq FROM ${table}
-        WHERE seq = ANY($4::bigint[]) AND dead_at IS NULL AND available_at <= now()
+    this.claimCommitted = claim(`SELECT ctid AS row_id FROM ${table}
+        WHERE seq = ANY($4::bigint[]) AND available_at <= now()
         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`);
     // Only the head of each key is claimable: any earlier row with the same key still
     // here (leased, backing off or dead) holds the later ones back.
-    this.claimPerKey = claim(`SELECT c.seq FROM ${table} c
-        WHERE c.dead_at IS NULL AND c.available_at <= now()
+    this.claimPerKey = claim(`SELECT c.ctid AS row_id FROM ${table} c
+        WHERE c.available_at <= now()
           AND (c.key IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.key = c.key AND p.seq < c.seq))
         ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
 
     // Fencing: a relay settles only rows that still carry its claim's token.
+    // Rows are found by the row id (ctid) their claim returned: a TID scan per row,
+    // whatever the table's statistics (by seq, a fresh table was scanned whole). A row
+    // moved since (a table rewrite) matches nothing there: `deleteConfirmedBySeq` then.
     this.deleteConfirmed = `WITH ${RELAXED_COMMIT}
+      DELETE FROM ${table} USING relaxed
+      WHERE ctid = ANY($3::tid[]) AND seq = ANY($1::bigint[]) AND lease_token = $2`;
+    this.deleteConfirmedBySeq = `WITH ${RELAXED_COMMIT}
       DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
     this.markFailed = `WITH ${RELAXED_COMMIT} UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
-        available_at = now() + f.delay_ms * interval '1 millisecond',
+        available_at = CASE WHEN m.attempts + 1 >= $3 THEN 'infinity'
+                            ELSE now() + f.delay_ms * interval '1 millisecond' END,
         dead_at = CASE WHEN m.attempts + 1 >= $3 THEN now() END
       FROM unnest($1::bigint[], $4::text[], $5::int[]) AS f(seq, error, delay_ms), relaxed
       WHERE m.seq = f.seq AND m.lease_token = $2

@@ -5,6 +5,8 @@ import { OutboxSql } from './outbox.sql';
 /** A row the relay holds a lease on, ready to publish. */
 export interface ClaimedRow extends OutboxDelivery {
   seq: string;
+  /** Where the claimed row is (its ctid), to settle it without a search. */
+  rowId: string;
   attempts: number;
   leaseToken: string;
   /** ms from the row's write to its claim, read from the database clock. */
@@ -96,13 +98,25 @@ export class OutboxStore {
     return rows.map(toClaimedRow).sort((a, b) => compareSeq(a.seq, b.seq));
   }
 
-  async deleteConfirmed(seqs: readonly string[], leaseToken: string): Promise<number> {
-    if (seqs.length === 0) return 0;
-    const result = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [
+  /** Deletes confirmed rows that still carry this claim's token; returns how many. */
+  async deleteConfirmed(
+    rows: ReadonlyArray<{ seq: string; rowId: string }>,
+    leaseToken: string,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const seqs = rows.map((row) => row.seq);
+    const { rowCount } = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [
+      seqs,
+      leaseToken,
+      rows.map((row) => row.rowId),
+    ]);
+    if (rowCount === rows.length) return rowCount;
+    // Some rows were not where the claim found them (moved, or re-claimed): by seq.
+    const bySeq = await this.run(this.pool, 'delete_confirmed_by_seq', this.sql.deleteConfirmedBySeq, [
       seqs,
       leaseToken,
     ]);
-    return result.rowCount ?? 0;
+    return (rowCount ?? 0) + (bySeq.rowCount ?? 0);
   }
 
   /** Records failed attempts; returns the seqs that became dead and how many rows it settled. */
@@ -190,6 +204,7 @@ export class OutboxStore {
 function toClaimedRow(r: QueryResultRow): ClaimedRow {
   return {
     seq: String(r.seq),
+    rowId: r.row_id,
     id: r.id,
     destination: r.destination,
     type: r.type,

@@ -43,6 +43,9 @@ export function outboxSchemaSql(schemaName: string): string[] {
     `CREATE INDEX IF NOT EXISTS outbox_messages_key_seq ON ${table} (key, seq) WHERE key IS NOT NULL`,
     // Dead rows are few and looked up by id (requeue) or listed; live rows never enter it.
     `CREATE INDEX IF NOT EXISTS outbox_messages_dead ON ${table} (id) WHERE dead_at IS NOT NULL`,
+    // A dead row waits at available_at = 'infinity', so a claim needs no dead_at test (see
+    // OutboxSql). Rows that died before that rule are moved there; none after it are.
+    `UPDATE ${table} SET available_at = 'infinity' WHERE dead_at IS NOT NULL AND available_at <> 'infinity'`,
   ];
 }
 

@@ -5,7 +5,7 @@ import type { RelayBatchResult, RelayMessageOutcome } from './relay-batch-result
 
 /** What a batch's publish results mean for its rows: which to delete, retry or release. */
 export interface BatchOutcomes {
-  confirmed: string[];
+  confirmed: Array<{ seq: string; rowId: string }>;
   failures: Array<{ seq: string; error: string; delayMs: number }>;
   unsent: string[];
   /** The last `unsent` reason, recorded on the released rows. */
@@ -29,7 +29,7 @@ export function sortOutcomes(
     const base = { id: row.id, destination: row.destination };
     switch (result.status) {
       case 'confirmed':
-        sorted.confirmed.push(row.seq);
+        sorted.confirmed.push({ seq: row.seq, rowId: row.rowId });
         sorted.outcomes.push({ ...base, status: 'published', latencyMs: row.ageMs + sinceClaimMs });
         break;
       case 'failed':

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, type Client } from 'pg';
+import { outboxSchemaSql } from '@courier/outbox';
+import { OutboxSql } from '@courier/outbox/outbox.sql';
+import { OutboxStore, type OutboxRowInput } from '@courier/outbox/outbox.store';
+import { dropSchema, openDatabase } from '../harness/database';
+import { DATABASE_URL, uniqueName } from '../harness/env';
+
+const LEASE_MS = 60_000;
+
+const row = (): OutboxRowInput => ({
+  id: randomUUID(),
+  destination: 'orders',
+  type: 'order_created',
+  key: null,
+  body: '{}',
+  correlationId: randomUUID(),
+  causationId: null,
+  traceparent: null,
+  tracestate: null,
+  headers: {},
+  occurredAt: new Date(),
+  source: 'outbox-store-rows',
+});
+
+/**
+ * How the relay's statements find rows (OutboxSql): claims and deletes by the row id a
+ * claim returned, dead rows parked where no claim looks. Against PostgreSQL, no broker.
+ */
+describe('Outbox rows: found by row id, dead rows never due', () => {
+  const schema = uniqueName('outbox_store_rows');
+  let db: Client;
+  let pool: Pool;
+  let store: OutboxStore;
+
+  const applySchema = async () => {
+    for (const statement of outboxSchemaSql(schema)) await db.query(statement);
+  };
+  const count = async () =>
+    (await db.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_messages`)).rows[0].n as number;
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    await applySchema();
+    pool = new Pool({ connectionString: DATABASE_URL, max: 2 });
+    store = new OutboxStore(pool, new OutboxSql(schema));
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await dropSchema(db, schema);
+    await db.end();
+  });
+
+  beforeEach(async () => {
+    await db.query(`DELETE FROM "${schema}".outbox_messages`);
+  });
+
+  it('deletes confirmed rows where their claim found them, and by seq those a table rewrite moved', async () => {
+    await store.insert(null, [row(), row(), row()], null);
+    const claimed = await store.claim(10, 'relay-a', LEASE_MS, false);
+    expect(claimed).toHaveLength(3);
+
+    // The claim left dead row versions in front: the rewrite compacts them, rows move.
+    await db.query(`VACUUM FULL "${schema}".outbox_messages`);
+    const { rows: moved } = await db.query(
+      `SELECT seq::text, ctid::text AS row_id FROM "${schema}".outbox_messages ORDER BY seq`,
+    );
+    expect(moved.map((r) => r.row_id)).not.toEqual(claimed.map((r) => r.rowId));
+
+    expect(await store.deleteConfirmed(claimed, claimed[0].leaseToken)).toBe(3);
+    expect(await count()).toBe(0);
+  });
+
+  it('deletes nothing for a claim that is no longer current, by row id or by seq', async () => {
+    await store.insert(null, [row()], null);
+    const [stale] = await store.claim(10, 'relay-a', LEASE_MS, false);
+    // Another relay's claim after the lease: a new token on the row.
+    await db.query(`UPDATE "${schema}".outbox_messages SET available_at = now() - interval '1 ms'`);
+    const [current] = await store.claim(10, 'relay-b', LEASE_MS, false);
+    expect(current.leaseToken).not.toBe(stale.leaseToken);
+
+    expect(await store.deleteConfirmed([stale], stale.leaseToken)).toBe(0);
+    expect(await count()).toBe(1);
+  });
+
+  it('parks a dead row where no claim looks, and moves there rows that died under the earlier rule', async () => {
+    await store.insert(null, [row(), row()], null);
+    const [first, second] = await store.claim(10, 'relay-a', LEASE_MS, false);
+    const { dead } = await store.markFailed(
+      [{ seq: first.seq, error: 'returned: NO_ROUTE', delayMs: 0 }],
+      first.leaseToken,
+      1,
+    );
+    expect(dead).toEqual([first.seq]);
+    await store.release([second.seq], second.leaseToken, 'test', 0);
+    const parked = await db.query(
+      `SELECT available_at = 'infinity' AS parked FROM "${schema}".outbox_messages WHERE seq = $1`,
+      [first.seq],
+    );
+    expect(parked.rows[0].parked).toBe(true);
+    expect((await store.claim(10, 'relay-a', LEASE_MS, false)).map((r) => r.seq)).toEqual([second.seq]);
+
+    // A row that died before the rule kept a past available_at; the schema step parks it.
+    await db.query(
+      `UPDATE "${schema}".outbox_messages SET available_at = now() - interval '1 hour' WHERE seq = $1`,
+      [first.seq],
+    );
+    await applySchema();
+    expect(await store.claim(10, 'relay-a', LEASE_MS, false)).toEqual([]);
+    expect((await store.listDead(null, 10)).map((d) => d.id)).toEqual([first.id]);
+  });
+});
