@@ -243,6 +243,20 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     expect((await statesOf(id)).slow).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
+  it('gives a handler that first looks at its signal after the timeout an already aborted one', async () => {
+    let looked!: (signal: { aborted: boolean; reason: unknown }) => void;
+    const lateLook = new Promise<{ aborted: boolean; reason: unknown }>((resolve) => (looked = resolve));
+    behaviour.slow = async (_message, ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 600)); // twice the 300 ms timeout
+      looked({ aborted: ctx.signal.aborted, reason: ctx.signal.reason });
+    };
+    await inbox.receive({ id: uniqueName('late_look'), eventType: 'slow_events', payload: {} });
+    expect(await lateLook).toMatchObject({
+      aborted: true,
+      reason: { name: 'HandlerTimeoutError', timeoutMs: 300 },
+    });
+  });
+
   it("rolls back a transactional handler's effects when it throws, and commits them with the done-mark on retry", async () => {
     behaviour.tx_apply = (_message, ctx) => {
       if (ctx.attempt === 1) throw new Error('after writing, before finishing');
@@ -270,9 +284,10 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     expect(
       await value(InboxMetricNames.handled, { handler_key: 'b_bill', outcome: 'dead' }),
     ).toBeGreaterThanOrEqual(1);
+    // The two timeout tests above: one timed-out (and last) attempt each.
     expect(
       await value(InboxMetricNames.handled, { handler_key: 'slow', outcome: 'dead', reason: 'timeout' }),
-    ).toBe(1);
+    ).toBe(2);
     expect(
       await value(InboxMetricNames.handled, { handler_key: 'a_ship', outcome: 'done' }),
     ).toBeGreaterThanOrEqual(1);

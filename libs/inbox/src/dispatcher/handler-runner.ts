@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { JsonCodec, TraceCarrier } from '@courier/core';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { InboxNonRetryableError } from '../errors/inbox-non-retryable.error';
@@ -15,6 +15,45 @@ export type RunResult =
       error: string;
       reason: 'error' | 'timeout' | 'non-retryable' | 'no-handler';
     };
+
+/**
+ * The context a handler gets. Its signal is made only if the handler reads it: most
+ * never do, and an AbortController per run was a visible share of the dispatcher's
+ * own CPU time.
+ */
+class HandlerScope implements InboxHandlerContext {
+  traceparent?: string;
+  tracestate?: string;
+  manager?: EntityManager;
+  /** Why the run was aborted (its timeout), once it was. */
+  abortedWith?: Error;
+  private controller?: AbortController;
+
+  constructor(
+    readonly eventType: string,
+    readonly handlerKey: string,
+    readonly attempt: number,
+    trace: TraceCarrier | null,
+  ) {
+    if (trace) {
+      this.traceparent = trace.traceparent;
+      if (trace.tracestate) this.tracestate = trace.tracestate;
+    }
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedWith) this.controller.abort(this.abortedWith);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.abortedWith = reason;
+    this.controller?.abort(reason);
+  }
+}
 
 /**
  * Runs one handler for one message under its timeout. The timeout aborts the
@@ -44,37 +83,28 @@ export class HandlerRunner {
         error: `no handler "${work.handlerKey}" is registered for "${work.eventType}" in this process`,
       };
     }
-    const controller = new AbortController();
+    const scope = new HandlerScope(work.eventType, work.handlerKey, work.attempt, trace);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
-        controller.abort(new HandlerTimeoutError(work.handlerKey, timeoutMs));
+        scope.abort(new HandlerTimeoutError(work.handlerKey, timeoutMs));
         resolve('timeout');
       }, timeoutMs);
     });
     try {
       const message = this.toMessage(work);
-      const context: InboxHandlerContext = {
-        eventType: work.eventType,
-        handlerKey: work.handlerKey,
-        attempt: work.attempt,
-        signal: controller.signal,
-      };
-      if (trace) {
-        context.traceparent = trace.traceparent;
-        if (trace.tracestate) context.tracestate = trace.tracestate;
-      }
       const execution = handler.options.transactional
         ? this.dataSource.transaction(async (manager) => {
-            await handler.handle(message, { ...context, manager });
+            scope.manager = manager;
+            await handler.handle(message, scope);
             // Past the timeout this attempt is over: roll its effects back.
-            if (controller.signal.aborted) throw controller.signal.reason;
+            if (scope.abortedWith) throw scope.abortedWith;
             const client = await manager.queryRunner!.connect();
             if (!(await this.store.markDone(client, work.messageId, work.handlerKey, work.leaseToken))) {
               throw new Error('the claim was lost (lease expired and re-claimed); effects rolled back');
             }
           })
-        : Promise.resolve().then(() => handler.handle(message, context));
+        : Promise.resolve().then(() => handler.handle(message, scope));
       execution.catch(() => undefined); // a late rejection after the timeout is not unhandled
       if ((await Promise.race([execution, timedOut])) === 'timeout') {
         return {
