@@ -6,6 +6,7 @@ import {
   InboxHandler,
   InboxModule,
   InboxRegistry,
+  inboxSchemaSql,
   type InboxModuleOptions,
 } from '@courier/inbox';
 import { dropSchema, openDatabase } from '../harness/database';
@@ -100,5 +101,45 @@ describe('Inbox bootstrap: handler discovery and option checks', () => {
     ['an unknown duplicate policy', { duplicateHandlers: 'last-wins' as never }, /"error" or "first-wins"/],
   ])('refuses %s before connecting', (_case, options, message) => {
     expect(() => InboxModule.forRoot(options)).toThrow(message);
+  });
+});
+
+describe('Inbox schema', () => {
+  const schema = uniqueName('inbox_schema_upgrade');
+
+  it('drops the foreign key an earlier version created on the handler rows, and keeps the rows', async () => {
+    const db = await openDatabase();
+    try {
+      // The tables as the earlier DDL left them: handler rows cascading from their message.
+      for (const statement of inboxSchemaSql(schema)) await db.query(statement);
+      await db.query(`ALTER TABLE "${schema}".inbox_handler_states
+        ADD CONSTRAINT inbox_handler_states_message_id_fkey FOREIGN KEY (message_id)
+        REFERENCES "${schema}".inbox_messages (id) ON DELETE CASCADE`);
+      await db.query(
+        `INSERT INTO "${schema}".inbox_messages (id, event_type, payload) VALUES ('m1', 'order_events', '{}')`,
+      );
+      await db.query(
+        `INSERT INTO "${schema}".inbox_handler_states (message_id, handler_key, event_type, max_attempts)
+         VALUES ('m1', 'h', 'order_events', 5)`,
+      );
+      const foreignKeys = async () =>
+        (
+          await db.query(
+            `SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'`,
+            [`"${schema}".inbox_handler_states`],
+          )
+        ).rows.map((r) => r.conname);
+      expect(await foreignKeys()).toEqual(['inbox_handler_states_message_id_fkey']);
+
+      for (const statement of inboxSchemaSql(schema)) await db.query(statement);
+      expect(await foreignKeys()).toEqual([]);
+      expect(
+        (await db.query(`SELECT message_id, handler_key FROM "${schema}".inbox_handler_states`)).rows,
+      ).toEqual([{ message_id: 'm1', handler_key: 'h' }]);
+      for (const statement of inboxSchemaSql(schema)) await db.query(statement); // idempotent
+    } finally {
+      await dropSchema(db, schema);
+      await db.end();
+    }
   });
 });

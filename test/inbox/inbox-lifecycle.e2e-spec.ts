@@ -374,6 +374,8 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
       ])
     ).rows.map((r) => r.id);
     expect(remaining.sort()).toEqual([deadId, freshId].sort());
+    expect(Object.keys(await statesOf(doneId))).toEqual([]); // its handler rows went with it
+    expect(Object.keys(await statesOf(deadId)).sort()).toEqual(['a_ship', 'b_bill', 'c_mail']);
 
     runs.splice(0);
     expect(await inbox.replay(deadId, 'b_bill')).toBe(true);

@@ -133,12 +133,17 @@ export class InboxSql {
     this.replay = `UPDATE ${states} SET status = 'pending', attempts = 0, last_error = NULL, available_at = now(),
         lease_owner = NULL, lease_token = NULL, updated_at = now()
       WHERE message_id = $1 AND handler_key = $2 AND status IN ('dead', 'failed')`;
-    this.purge = `DELETE FROM ${messages} WHERE id = $1`;
+    // A message and its handler rows go together (there is no cascading foreign key).
+    this.purge = `WITH handler_rows AS (DELETE FROM ${states} WHERE message_id = $1)
+      DELETE FROM ${messages} WHERE id = $1`;
     // Batched so one sweep never holds a long lock; dead or unfinished handlers keep a message.
-    this.sweep = `DELETE FROM ${messages} WHERE id IN (
+    this.sweep = `WITH doomed AS (
         SELECT m.id FROM ${messages} m
         WHERE m.received_at < now() - $1 * interval '1 millisecond'
           AND NOT EXISTS (SELECT 1 FROM ${states} st WHERE st.message_id = m.id AND st.status <> 'done')
-        LIMIT $2)`;
+        LIMIT $2
+      ),
+      handler_rows AS (DELETE FROM ${states} WHERE message_id IN (SELECT id FROM doomed))
+      DELETE FROM ${messages} WHERE id IN (SELECT id FROM doomed)`;
   }
 }
