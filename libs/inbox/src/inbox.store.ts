@@ -99,16 +99,19 @@ export class InboxStore {
     notifyChannel: string,
     claim?: ReceiveClaim,
   ): Promise<ReceivedRows> {
+    const batch = messages.map((m, index) => ({
+      id: m.id,
+      event_type: m.eventType,
+      message_type: m.type,
+      payload: m.payload,
+      headers: m.headers,
+      occurred_at: m.occurredAt,
+      handlers: m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
+      claim: claim?.of.has(index) ?? false,
+    }));
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
-      messages.map((m) => m.id),
-      messages.map((m) => m.eventType),
-      messages.map((m) => m.type),
-      messages.map((m) => m.payload),
-      messages.map((m) => JSON.stringify(m.headers)),
-      messages.map((m) => m.occurredAt?.toISOString() ?? null),
-      messages.map((m) => m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(',')),
+      JSON.stringify(batch),
       notifyChannel,
-      messages.map((_, index) => claim?.of.has(index) ?? false),
       claim?.owner ?? null,
       claim?.leaseMs ?? 0,
     ]);
