@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       detail,
     );
     const notes = [
-      'raw: amqplib alone, plain channel, prefetch(c), every delivery acked on its own as it arrives (as the component acks: no allUpTo batching).',
+      'raw: amqplib alone, plain channel, prefetch(c), every delivery acked on its own as it arrives. The component sends the acks settled in one event-loop turn as one multiple ack where that covers only them (docs/consumer.md#acks).',
       'component: ConsumerRunner({ concurrency: c, quiet logger }, other options default) + RabbitMQConsumerFactory({ queue }), processor returns nothing (= ack).',
       'node CPU, event loop (this process, subscribe -> last ack), first delivery (subscribe -> first message in user code)',
       'and "from 1st delivery" (msg/s without the start-up) are medians over the runs.',
