@@ -84,29 +84,18 @@ export class HandlerRunner {
       };
     }
     const scope = new HandlerScope(work.eventType, work.handlerKey, work.attempt, trace);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        scope.abort(new HandlerTimeoutError(work.handlerKey, timeoutMs));
-        resolve('timeout');
-      }, timeoutMs);
-    });
     try {
       const message = this.toMessage(work);
       const execution = handler.options.transactional
-        ? this.dataSource.transaction(async (manager) => {
-            scope.manager = manager;
-            await handler.handle(message, scope);
-            // Past the timeout this attempt is over: roll its effects back.
-            if (scope.abortedWith) throw scope.abortedWith;
-            const client = await manager.queryRunner!.connect();
-            if (!(await this.store.markDone(client, work.messageId, work.handlerKey, work.leaseToken))) {
-              throw new Error('the claim was lost (lease expired and re-claimed); effects rolled back');
-            }
-          })
-        : Promise.resolve().then(() => handler.handle(message, scope));
-      execution.catch(() => undefined); // a late rejection after the timeout is not unhandled
-      if ((await Promise.race([execution, timedOut])) === 'timeout') {
+        ? this.runInTransaction(work, handler, message, scope)
+        : handler.handle(message, scope);
+      // A handler that returned without a promise is done: no timer, no race.
+      if (!isPromiseLike(execution)) return { outcome: 'done', durationMs: elapsed(), committed: false };
+      // The deadline counts from the start, the handler's synchronous part included.
+      const outcome = await withinDeadline(Promise.resolve(execution), timeoutMs - elapsed(), () =>
+        scope.abort(new HandlerTimeoutError(work.handlerKey, timeoutMs)),
+      );
+      if (outcome === 'timeout') {
         return {
           outcome: 'failed',
           reason: 'timeout',
@@ -121,9 +110,26 @@ export class HandlerRunner {
         return { outcome: 'dead', reason: 'non-retryable', durationMs: elapsed(), error: text };
       }
       return { outcome: 'failed', reason: 'error', durationMs: elapsed(), error: text };
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  /** The handler and its done-mark in one transaction; rolled back if the attempt is over. */
+  private runInTransaction(
+    work: ClaimedWork,
+    handler: RegisteredHandler,
+    message: InboxMessage,
+    scope: HandlerScope,
+  ): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      scope.manager = manager;
+      await handler.handle(message, scope);
+      // Past the timeout this attempt is over: roll its effects back.
+      if (scope.abortedWith) throw scope.abortedWith;
+      const client = await manager.queryRunner!.connect();
+      if (!(await this.store.markDone(client, work.messageId, work.handlerKey, work.leaseToken))) {
+        throw new Error('the claim was lost (lease expired and re-claimed); effects rolled back');
+      }
+    });
   }
 
   private toMessage(work: ClaimedWork): InboxMessage {
@@ -136,5 +142,37 @@ export class HandlerRunner {
       occurredAt: work.occurredAt,
       receivedAt: work.receivedAt,
     };
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * Resolves 'done' when `work` settles first, or 'timeout' (after calling `onTimeout`)
+ * when `ms` pass first; rejects with `work`'s error. Whatever `work` does after the
+ * deadline is ignored, a late rejection included.
+ */
+async function withinDeadline(
+  work: Promise<unknown>,
+  ms: number,
+  onTimeout: () => void,
+): Promise<'done' | 'timeout'> {
+  work.catch(() => undefined); // a late rejection after the timeout is not unhandled
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(
+      () => {
+        onTimeout();
+        resolve('timeout');
+      },
+      Math.max(0, ms),
+    );
+  });
+  try {
+    return await Promise.race([work.then(() => 'done' as const), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
