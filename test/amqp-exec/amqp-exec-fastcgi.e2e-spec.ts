@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { ConsumerHeaders } from '@courier/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
-import { sendConfirmed } from '../harness/broker';
-import { AMQP_URL, uniqueName } from '../harness/env';
+import { TestQueues } from '../harness/broker';
+import { AMQP_URL } from '../harness/env';
 import { PhpFpm } from '../harness/php-fpm';
 import { waitFor } from '../harness/wait-for';
 
@@ -12,15 +12,12 @@ const scripts = join(__dirname, '../fixtures/php');
 
 describe('amqp-exec with a FastCGI server (PHP-FPM)', () => {
   let fpm: PhpFpm;
-  let connection: ChannelModel;
+  let queues: TestQueues;
   let channel: ConfirmChannel;
-  const queues: string[] = [];
   const running: AmqpExecProcess[] = [];
 
   const startFor = async (script: string) => {
-    const queue = uniqueName('fcgi');
-    queues.push(queue);
-    await channel.assertQueue(queue, { durable: true });
+    const queue = await queues.declare();
     const exec = await AmqpExecProcess.running([
       ...['--url', AMQP_URL, '--queue', queue, '--fastcgi', `${fpm.tcp.host}:${fpm.tcp.port}`],
       ...[
@@ -37,8 +34,7 @@ describe('amqp-exec with a FastCGI server (PHP-FPM)', () => {
     running.push(exec);
     return { queue, exec };
   };
-  const publish = (queue: string, body: Buffer, messageId: string) =>
-    sendConfirmed(channel, queue, body, { messageId });
+  const publish = (queue: string, body: Buffer, messageId: string) => queues.send(queue, body, { messageId });
   const deadLetter = (queue: string) =>
     waitFor(
       () => channel.get(`${queue}.dead`, { noAck: true }),
@@ -47,16 +43,12 @@ describe('amqp-exec with a FastCGI server (PHP-FPM)', () => {
 
   beforeAll(async () => {
     fpm = await PhpFpm.start();
-    connection = await connect(AMQP_URL);
-    channel = await connection.createConfirmChannel();
+    queues = await TestQueues.open('fcgi');
+    channel = queues.channel;
   });
   afterAll(async () => {
     await Promise.all(running.map((exec) => exec.stop()));
-    for (const queue of queues) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
-    }
-    await connection.close();
+    await queues.close();
     await fpm.stop();
   });
 

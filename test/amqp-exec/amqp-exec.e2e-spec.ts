@@ -1,30 +1,23 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { ConsumerHeaders } from '@courier/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
-import { sendConfirmed } from '../harness/broker';
-import { AMQP_URL, uniqueName } from '../harness/env';
+import { TestQueues } from '../harness/broker';
+import { AMQP_URL } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
 
 const fixtures = join(__dirname, '../fixtures/exec');
 
 describe('amqp-exec with a command', () => {
-  let connection: ChannelModel;
+  let queues: TestQueues;
   let channel: ConfirmChannel;
   let dir: string;
-  const queues: string[] = [];
   const running: AmqpExecProcess[] = [];
 
-  const newQueue = async () => {
-    const queue = uniqueName('exec');
-    queues.push(queue);
-    await channel.assertQueue(queue, { durable: true });
-    return queue;
-  };
-  const publish = (queue: string, body: Buffer, messageId: string) =>
-    sendConfirmed(channel, queue, body, { messageId });
+  const newQueue = () => queues.declare();
+  const publish = (queue: string, body: Buffer, messageId: string) => queues.send(queue, body, { messageId });
   const start = async (args: string[], env: Record<string, string> = {}) => {
     const exec = await AmqpExecProcess.running(['--url', AMQP_URL, ...args], env);
     running.push(exec);
@@ -41,19 +34,15 @@ describe('amqp-exec with a command', () => {
   };
 
   beforeAll(async () => {
-    connection = await connect(AMQP_URL);
-    channel = await connection.createConfirmChannel();
+    queues = await TestQueues.open('exec');
+    channel = queues.channel;
     dir = mkdtempSync(join(tmpdir(), 'amqp-exec-'));
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((exec) => exec.stop()));
   });
   afterAll(async () => {
-    for (const queue of queues) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
-    }
-    await connection.close();
+    await queues.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

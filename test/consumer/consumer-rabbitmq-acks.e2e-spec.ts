@@ -1,9 +1,8 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { ConsumerRunner, Outcome, type Message } from '@courier/consumer';
 import { RabbitMQConsumerFactory, type RabbitMQConnection } from '@courier/rabbitmq';
-import { quietLogger as quiet, sendConfirmed } from '../harness/broker';
+import { quietLogger as quiet, TestQueues } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
-import { uniqueName, AMQP_URL } from '../harness/env';
+import { uniqueName } from '../harness/env';
 import { openCourierConnection } from '../harness/rabbitmq-connection';
 import { waitFor } from '../harness/wait-for';
 
@@ -14,19 +13,11 @@ import { waitFor } from '../harness/wait-for';
  */
 describe('Consumer on RabbitMQ: coalesced acks', () => {
   let courier: RabbitMQConnection;
-  let probe: ChannelModel;
-  let channel: ConfirmChannel;
-  const queues: string[] = [];
+  let queues: TestQueues;
   const runners: ConsumerRunner[] = [];
 
-  const newQueue = async () => {
-    const queue = uniqueName('consumer_acks');
-    queues.push(queue);
-    await channel.assertQueue(queue, { durable: true });
-    return queue;
-  };
   const publish = (queue: string, bodies: string[]) =>
-    Promise.all(bodies.map((body) => sendConfirmed(channel, queue, Buffer.from(body), { messageId: body })));
+    Promise.all(bodies.map((body) => queues.send(queue, Buffer.from(body), { messageId: body })));
   const gate = () => {
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
@@ -35,23 +26,18 @@ describe('Consumer on RabbitMQ: coalesced acks', () => {
 
   beforeAll(async () => {
     courier = await openCourierConnection(uniqueName('consumer-acks'));
-    probe = await connect(AMQP_URL);
-    channel = await probe.createConfirmChannel();
+    queues = await TestQueues.open('consumer_acks');
   });
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((runner) => runner.stop()));
   });
   afterAll(async () => {
-    for (const queue of queues) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
-    }
-    await probe.close().catch(() => undefined);
+    await queues.close();
     await courier.onApplicationShutdown();
   });
 
   it('acks later deliveries while an earlier one still runs, and never covers the running one', async () => {
-    const queue = await newQueue();
+    const queue = await queues.declare();
     const held = gate();
     const processed: string[] = [];
     const runner = new ConsumerRunner(
@@ -83,11 +69,11 @@ describe('Consumer on RabbitMQ: coalesced acks', () => {
       intervalMs: 100,
     });
     expect(processed).toContain('held');
-    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    expect((await queues.channel.checkQueue(queue)).messageCount).toBe(0);
   });
 
   it('sends the acks settled just before a stop: nothing is delivered again', async () => {
-    const queue = await newQueue();
+    const queue = await queues.declare();
     const bodies = Array.from({ length: 50 }, (_, i) => `m${i}`);
     await publish(queue, bodies);
     const release = gate();
@@ -108,9 +94,9 @@ describe('Consumer on RabbitMQ: coalesced acks', () => {
     // Once the subscription is cancelled the drain waits on the 50: they settle in the
     // same turn as it ends and the channel closes.
     const stopped = runner.stop();
-    await waitFor(async () => (await channel.checkQueue(queue)).consumerCount === 0, 'the cancel');
+    await waitFor(async () => (await queues.channel.checkQueue(queue)).consumerCount === 0, 'the cancel');
     release.open();
     await stopped;
-    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    expect((await queues.channel.checkQueue(queue)).messageCount).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import {
   type ConsumeMessage,
   type Options,
 } from 'amqplib';
-import { AMQP_URL } from './env';
+import { AMQP_URL, uniqueName } from './env';
 
 /**
  * A plain amqplib client the suites use to look at what reached RabbitMQ: a queue
@@ -77,3 +77,44 @@ export function sendConfirmed(
 
 /** A logger that writes nothing, for runners whose logs a test does not read. */
 export const quietLogger = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
+
+/**
+ * A suite's own durable queues, on a plain confirm channel: each test declares fresh
+ * ones, and `close()` deletes them with their `.dead` queues, then the connection.
+ */
+export class TestQueues {
+  private readonly names: string[] = [];
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    readonly channel: ConfirmChannel,
+    private readonly prefix: string,
+  ) {}
+
+  static async open(prefix: string): Promise<TestQueues> {
+    const connection = await connect(AMQP_URL);
+    return new TestQueues(connection, await connection.createConfirmChannel(), prefix);
+  }
+
+  /** A new durable queue named `<prefix>_<unique>`. */
+  async declare(): Promise<string> {
+    const queue = uniqueName(this.prefix);
+    this.names.push(queue);
+    await this.channel.assertQueue(queue, { durable: true });
+    return queue;
+  }
+
+  /** Sends one persistent message to a queue, confirmed by the broker. */
+  send(queue: string, body: Buffer, options: Options.Publish = {}): Promise<void> {
+    return sendConfirmed(this.channel, queue, body, options);
+  }
+
+  /** Deletes the declared queues, on `channel` if given (the suite's own was lost, e.g. by a broker restart). */
+  async close(channel: Channel = this.channel): Promise<void> {
+    for (const queue of this.names) {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
+    }
+    await this.connection.close().catch(() => undefined);
+  }
+}

@@ -66,6 +66,20 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     await db.end();
   });
 
+  /** Starts a worker that does not hang and waits until it has finished message `id`. */
+  const heirFinishes = async (id: string): Promise<Worker> => {
+    const heir = await startWorker(schema, false);
+    workers.push(heir);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT status FROM "${schema}".inbox_handler_states WHERE message_id = $1`, [id]))
+          .rows[0].status === 'done',
+      'the heir to finish the work',
+      { timeoutMs: 30_000 },
+    );
+    return heir;
+  };
+
   it('takes the work again after the lease and applies its database effect exactly once', async () => {
     const id = uniqueName('crash');
     await writer.get(InboxService).receive({ id, eventType: CRASH_EVENT, payload: { n: 1 } });
@@ -85,15 +99,7 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     ).rows[0];
     expect(claimed).toEqual({ status: 'progress', attempts: 1 });
 
-    const heir = await startWorker(schema, false);
-    workers.push(heir);
-    await waitFor(
-      async () =>
-        (await db.query(`SELECT status FROM "${schema}".inbox_handler_states WHERE message_id = $1`, [id]))
-          .rows[0].status === 'done',
-      'the heir to finish the work',
-      { timeoutMs: 30_000 },
-    );
+    const heir = await heirFinishes(id);
     const effects = (await db.query(`SELECT message_id, attempt FROM "${schema}".effects`)).rows;
     expect(effects).toEqual([{ message_id: id, attempt: 2 }]);
     expect(heir.messages.filter((m) => m.type === 'in-handler')).toEqual([
@@ -122,15 +128,7 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     expect(rows[0]).toMatchObject({ status: 'progress', attempts: 1, leased: true });
     expect(Number(rows[0].lease_ms)).toBeCloseTo(5_000, -2);
 
-    const heir = await startWorker(schema, false);
-    workers.push(heir);
-    await waitFor(
-      async () =>
-        (await db.query(`SELECT status FROM "${schema}".inbox_handler_states WHERE message_id = $1`, [id]))
-          .rows[0].status === 'done',
-      'the heir to finish the work',
-      { timeoutMs: 30_000 },
-    );
+    await heirFinishes(id);
     const effects = (await db.query(`SELECT attempt FROM "${schema}".effects WHERE message_id = $1`, [id]))
       .rows;
     expect(effects).toEqual([{ attempt: 2 }]);

@@ -158,28 +158,16 @@ export class InboxStore {
   /** Settles outcomes of one claim; rows whose claim is no longer current are left alone. */
   async settle(outcomes: readonly WorkOutcome[], leaseToken: string): Promise<SettledRow[]> {
     if (outcomes.length === 0) return [];
-    const values = [
-      outcomes.map((o) => o.messageId),
-      outcomes.map((o) => o.handlerKey),
-      outcomes.map((o) => o.outcome),
-      outcomes.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
-      outcomes.map((o) => Math.round(o.delayMs)),
-      leaseToken,
-    ];
     const rowIds = outcomes.map((o) => o.rowId);
-    const settled = (await this.run(this.pool, 'settle', this.sql.settle, [...values, rowIds])).rows.map(
-      toSettledRow,
-    );
+    const settled = (
+      await this.run(this.pool, 'settle', this.sql.settle, [...outcomeColumns(outcomes), leaseToken, rowIds])
+    ).rows.map(toSettledRow);
     if (settled.length === outcomes.length) return settled;
     // Rows not where their claim found them: by key (their claim may just be lost).
     const found = new Set(settled.map((row) => `${row.handlerKey}\n${row.messageId}`));
     const missing = outcomes.filter((o) => !found.has(`${o.handlerKey}\n${o.messageId}`));
     const { rows } = await this.run(this.pool, 'settle_by_key', this.sql.settleByKey, [
-      missing.map((o) => o.messageId),
-      missing.map((o) => o.handlerKey),
-      missing.map((o) => o.outcome),
-      missing.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
-      missing.map((o) => Math.round(o.delayMs)),
+      ...outcomeColumns(missing),
       leaseToken,
     ]);
     return [...settled, ...rows.map(toSettledRow)];
@@ -260,4 +248,15 @@ export class InboxStore {
 
 function toSettledRow(r: QueryResultRow): SettledRow {
   return { messageId: r.message_id, handlerKey: r.handler_key, status: r.status, attempts: r.attempts };
+}
+
+/** The settle statements' per-row columns, $1 to $5. */
+function outcomeColumns(outcomes: readonly WorkOutcome[]): unknown[] {
+  return [
+    outcomes.map((o) => o.messageId),
+    outcomes.map((o) => o.handlerKey),
+    outcomes.map((o) => o.outcome),
+    outcomes.map((o) => (o.error === null ? null : o.error.slice(0, 2000))),
+    outcomes.map((o) => Math.round(o.delayMs)),
+  ];
 }
