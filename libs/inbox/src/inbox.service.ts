@@ -51,8 +51,8 @@ export class InboxService {
 
   /**
    * `receive` for a batch, in one statement. Stored in its own transaction, new messages
-   * are claimed as they are stored, as far as the dispatcher has free slots, and their
-   * handlers start at once; the rest wait for the dispatcher's next claim.
+   * are claimed as they are stored, as far as the dispatcher has room, and their handlers
+   * start as soon as slots allow; the rest wait for a dispatcher's claim.
    */
   async receiveMany(messages: readonly IncomingMessage[], manager?: EntityManager): Promise<ReceiveResult[]> {
     const rows = this.toRows(messages);

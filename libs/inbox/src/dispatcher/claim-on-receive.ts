@@ -10,14 +10,14 @@ export const WAITING_RUNS_PER_SLOT = 2;
 
 /**
  * Which rows of a receive to store already claimed: the leading ones whose handler
- * runs fit in the dispatcher's free slots (as indexes into `rows`).
+ * runs fit in the room the dispatcher gave (as indexes into `rows`).
  */
-export function rowsFitting(rows: readonly StoredIncoming[], slots: number): Set<number> {
+export function rowsFitting(rows: readonly StoredIncoming[], room: number): Set<number> {
   const fitting = new Set<number>();
   let runs = 0;
   for (const [index, row] of rows.entries()) {
     runs += row.handlers.length;
-    if (runs > slots) break;
+    if (runs > room) break;
     fitting.add(index);
   }
   return fitting;
