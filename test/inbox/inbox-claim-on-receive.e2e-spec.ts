@@ -34,6 +34,15 @@ class GatedHandlers {
   }
 }
 
+/** Another process's handler, of an event type the suite's own app does not take. */
+@Injectable()
+class ShutdownHandlers {
+  @InboxHandler('shutdown_events', 'gated')
+  handle(message: InboxMessage): Promise<void> {
+    return new GatedHandlers().handle(message);
+  }
+}
+
 /**
  * A message received outside any transaction is stored with its handler rows already
  * claimed by the receiving process (InboxService.receiveMany, InboxDispatcher.reserve):
@@ -181,5 +190,35 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     expect(ran.sort()).toEqual([...batch].sort());
     expect(claimedByQuery.sort()).toEqual(storedPending.sort());
     expect(mostAtOnce).toBe(CONCURRENCY);
+  });
+  it('does not start a waiting run whose claim a timed-out shutdown gave back', async () => {
+    // Its own process: one slot, and a shutdown that waits 100 ms for the running handler.
+    const other = await createInboxApp({
+      inbox: {
+        schema,
+        handlerTimeoutMs: TIMEOUT_MS,
+        dispatcher: { concurrency: 1, shutdownTimeoutMs: 100, pollIntervalMs: 50, leaseMarginMs: MARGIN_MS },
+      },
+      handlers: [ShutdownHandlers],
+      rabbitmq: false,
+    });
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const [runs, waits] = ids('shutdown', 2);
+    await other
+      .get(InboxService)
+      .receiveMany([runs, waits].map((id) => ({ id, eventType: 'shutdown_events', payload: { id } })));
+    await waitFor(() => running === 1, 'the first run');
+
+    await other.close(); // the running handler outlives the 100 ms: claims given back
+    open();
+    await waitFor(() => running === 0, 'the blocked handler to return');
+    await new Promise((resolve) => setImmediate(resolve)); // a started run would have begun by now
+    expect(ran).toEqual([runs]); // it returned, but its result could no longer be recorded
+    // Both given back for another process with this handler (ids sort as shutdown0_…, shutdown1_…).
+    expect((await statesOf([runs, waits])).map((s) => [s.message_id, s.status, s.attempts])).toEqual([
+      [runs, 'pending', 0],
+      [waits, 'pending', 0],
+    ]);
   });
 });

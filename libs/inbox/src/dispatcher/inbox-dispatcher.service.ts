@@ -60,6 +60,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private held = 0;
   /** Rows that receives reserved and are still storing (see `reserve`). */
   private reserving = 0;
+  /** Shutdown gave this process's claims back: runs still waiting for a slot must not start. */
+  private claimsGivenBack = false;
   /** The claim loop sleeps until slots free up (not until new work arrives). */
   private waitingForSlots = false;
   private handlerPairs: HandlerPairs = { pairs: [] };
@@ -96,6 +98,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.claimsGivenBack = false;
     this.stopped = new AbortController();
     const handlers = this.registry.all();
     this.handlerPairs = { pairs: handlers.map((h) => `${h.eventType} ${h.handlerKey}`) };
@@ -120,6 +123,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const outcome = await Promise.race([Promise.allSettled([...this.batches]), timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') this.logger.warn('Handlers still running at shutdown; releasing their claims');
+    this.claimsGivenBack = true;
     await this.store.releaseOwner(this.options.dispatcher.processorId).catch((error: Error) => {
       this.logger.warn(`Could not release claims (they expire on their own): ${error.message}`);
     });
@@ -269,6 +273,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         // traceHandlerRun); the batch's own bookkeeping below stays outside both.
         if (!slotsTaken) await this.slots.take();
         try {
+          // Its claim was given back while it waited (shutdown timed out): it runs elsewhere.
+          if (this.claimsGivenBack) return { work, handler, result: null };
           const result = await MessageLogContext.run(
             logFields(work.messageId, work.eventType, work.handlerKey, work.headers),
             () => traceHandlerRun(work, trace, () => this.runner.run(work, handler, timeoutMs, trace)),
@@ -280,8 +286,9 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         }
       }),
     );
+    const ran = results.filter((r): r is typeof r & { result: RunResult } => r.result !== null);
     const outcomes: WorkOutcome[] = [];
-    for (const { work, result } of results) {
+    for (const { work, result } of ran) {
       if (result.outcome === 'done' && result.committed) {
         this.metrics.handled(work.handlerKey, 'done', result);
         continue; // settled in its own transaction
@@ -297,7 +304,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     }
     const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
     const retryDelays: number[] = [];
-    const byRun = new Map(results.map((r) => [`${r.work.messageId}\n${r.work.handlerKey}`, r]));
+    const byRun = new Map(ran.map((r) => [`${r.work.messageId}\n${r.work.handlerKey}`, r]));
     for (const row of settled) {
       const { work, result } = byRun.get(`${row.messageId}\n${row.handlerKey}`)!;
       // Recorded with the status the database settled on: the last failed attempt is `dead`.
