@@ -1,3 +1,4 @@
+import { raceDeadline } from '@courier/core';
 import { ProcessTimeoutError } from '../errors/process-timeout.error';
 import type { Message } from '../interfaces/message.interface';
 import type { ProcessContext, ProcessOutcome, Processor } from '../interfaces/processor.interface';
@@ -66,30 +67,25 @@ export function invokeProcessor(
     return result;
   }
   if (timeoutMs <= 0) return result.finally(() => scope.dispose());
-  return raceDeadline(result, scope, message.id, timeoutMs);
+  return withinTimeout(result, scope, message.id, timeoutMs);
 }
 
-async function raceDeadline(
+async function withinTimeout(
   work: Promise<Result>,
   scope: ProcessScope,
   messageId: string,
   timeoutMs: number,
 ): Promise<Result> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ProcessTimeoutError(messageId, timeoutMs);
-      // Reject before aborting: a processor that stops on abort resolves at once, and
-      // the race must already have lost to the deadline, or the message would be acked.
-      reject(error);
-      scope.abort(error);
-    }, timeoutMs);
-  });
-  work.catch(() => undefined); // a late failure after the timeout is not unhandled
+  let timeout: ProcessTimeoutError | undefined;
   try {
-    return await Promise.race([work, timeout]);
+    // The race is decided before the abort: a processor that stops on abort resolves at
+    // once, and must not win (its message would be acked).
+    const outcome = await raceDeadline(work, timeoutMs, () =>
+      scope.abort((timeout = new ProcessTimeoutError(messageId, timeoutMs))),
+    );
+    if (outcome.timedOut) throw timeout;
+    return outcome.value;
   } finally {
-    clearTimeout(timer);
     scope.dispose();
   }
 }

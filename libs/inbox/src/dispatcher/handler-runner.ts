@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { JsonCodec, TraceCarrier } from '@courier/core';
+import { raceDeadline, type JsonCodec, type TraceCarrier } from '@courier/core';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { InboxNonRetryableError } from '../errors/inbox-non-retryable.error';
 import type { RegisteredHandler } from '../inbox.registry';
@@ -92,10 +92,10 @@ export class HandlerRunner {
       // A handler that returned without a promise is done: no timer, no race.
       if (!isPromiseLike(execution)) return { outcome: 'done', durationMs: elapsed(), committed: false };
       // The deadline counts from the start, the handler's synchronous part included.
-      const outcome = await withinDeadline(Promise.resolve(execution), timeoutMs - elapsed(), () =>
+      const outcome = await raceDeadline(Promise.resolve(execution), timeoutMs - elapsed(), () =>
         scope.abort(new HandlerTimeoutError(work.handlerKey, timeoutMs)),
       );
-      if (outcome === 'timeout') {
+      if (outcome.timedOut) {
         return {
           outcome: 'failed',
           reason: 'timeout',
@@ -147,32 +147,4 @@ export class HandlerRunner {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/**
- * Resolves 'done' when `work` settles first, or 'timeout' (after calling `onTimeout`)
- * when `ms` pass first; rejects with `work`'s error. Whatever `work` does after the
- * deadline is ignored, a late rejection included.
- */
-async function withinDeadline(
-  work: Promise<unknown>,
-  ms: number,
-  onTimeout: () => void,
-): Promise<'done' | 'timeout'> {
-  work.catch(() => undefined); // a late rejection after the timeout is not unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(
-      () => {
-        onTimeout();
-        resolve('timeout');
-      },
-      Math.max(0, ms),
-    );
-  });
-  try {
-    return await Promise.race([work.then(() => 'done' as const), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
