@@ -109,11 +109,11 @@ export class TestQueues {
     return sendConfirmed(this.channel, queue, body, options);
   }
 
-  /** Deletes the declared queues, on `channel` if given (the suite's own was lost, e.g. by a broker restart). */
-  async close(channel: Channel = this.channel): Promise<void> {
+  /** Deletes the declared queues and their dead-letter queues, then closes the connection. */
+  async close(): Promise<void> {
     for (const queue of this.names) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
+      await this.channel.deleteQueue(queue).catch(() => undefined);
+      await this.channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
     }
     await this.connection.close().catch(() => undefined);
   }
