@@ -15,6 +15,7 @@ export * from './options/option-checks';
 export * from './postgres/pg-listener';
 export * from './postgres/schema-migration';
 export * from './postgres/relaxed-commit';
+export * from './postgres/tid-range';
 export * from './concurrency/delay';
 export * from './concurrency/with-timeout';
 export * from './metrics/cached-snapshot';

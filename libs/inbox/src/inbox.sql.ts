@@ -82,11 +82,12 @@ export class InboxSql {
     // One statement settles a batch: done, failed (retry later) or dead, each row only
     // if its claim is still current. A failed row drops its token, so a late result of
     // a timed-out attempt can no longer mark it done.
-    // Rows are found by the physical row id their claim returned (a TID scan per row,
-    // whatever the table's size or statistics): joined by key, the planner chose a scan
-    // of the whole table on a fresh one, and a rescan of the batch per row on an analysed
-    // one. A row id that no longer holds the claimed row (the table was rewritten, or the
-    // claim was lost) matches nothing: `settleByKey` then tries those rows by key.
+    // Rows are found by the physical row id their claim returned, within the range of
+    // blocks those ids span ($8, $9: see tidRange), whatever the table's size or
+    // statistics: joined by key, the planner chose a scan of the whole table on a fresh
+    // one, and a rescan of the batch per row on an analysed one. A row id that no longer
+    // holds the claimed row (the table was rewritten, or the claim was lost) matches
+    // nothing: `settleByKey` then tries those rows by key.
     // Relaxed commit: a settle lost in a crash only means the handler runs again.
     const setSettled = `SET
         status = CASE WHEN r.outcome = 'done' THEN 'done'
@@ -98,8 +99,8 @@ export class InboxSql {
     this.settle = `WITH ${RELAXED_COMMIT} UPDATE ${states} st ${setSettled}
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $7::tid[])
         AS r(message_id, handler_key, outcome, error, delay_ms, row_id), relaxed
-      WHERE st.ctid = r.row_id AND st.message_id = r.message_id AND st.handler_key = r.handler_key
-        AND st.lease_token = $6
+      WHERE st.ctid >= $8::tid AND st.ctid <= $9::tid AND st.ctid = r.row_id
+        AND st.message_id = r.message_id AND st.handler_key = r.handler_key AND st.lease_token = $6
       ${settled}`;
     this.settleByKey = `WITH ${RELAXED_COMMIT} UPDATE ${states} st ${setSettled}
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])

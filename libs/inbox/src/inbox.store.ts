@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { tidRange } from '@courier/core';
 import { InboxSql } from './inbox.sql';
 
 export interface StoredIncoming {
@@ -158,9 +159,8 @@ export class InboxStore {
   /** Settles outcomes of one claim; rows whose claim is no longer current are left alone. */
   async settle(outcomes: readonly WorkOutcome[], leaseToken: string): Promise<SettledRow[]> {
     if (outcomes.length === 0) return [];
-    const rowIds = outcomes.map((o) => o.rowId);
     const settled = (
-      await this.run(this.pool, 'settle', this.sql.settle, [...outcomeColumns(outcomes), leaseToken, rowIds])
+      await this.run(this.pool, 'settle', this.sql.settle, settleParameters(outcomes, leaseToken))
     ).rows.map(toSettledRow);
     if (settled.length === outcomes.length) return settled;
     // Rows not where their claim found them: by key (their claim may just be lost).
@@ -248,6 +248,13 @@ export class InboxStore {
 
 function toSettledRow(r: QueryResultRow): SettledRow {
   return { messageId: r.message_id, handlerKey: r.handler_key, status: r.status, attempts: r.attempts };
+}
+
+/** The parameters of `InboxSql.settle`: rows found by row id, within the blocks those span. */
+export function settleParameters(outcomes: readonly WorkOutcome[], leaseToken: string): unknown[] {
+  const rowIds = outcomes.map((o) => o.rowId);
+  const { first, last } = tidRange(rowIds);
+  return [...outcomeColumns(outcomes), leaseToken, rowIds, first, last];
 }
 
 /** The settle statements' per-row columns, $1 to $5. */

@@ -78,12 +78,15 @@ export class OutboxSql {
         ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
 
     // Fencing: a relay settles only rows that still carry its claim's token.
-    // Rows are found by the row id (ctid) their claim returned: a TID scan per row,
-    // whatever the table's statistics (by seq, a fresh table was scanned whole). A row
-    // moved since (a table rewrite) matches nothing there: `deleteConfirmedBySeq` then.
+    // Rows are found by the row id (ctid) their claim returned, within the range of
+    // blocks those ids span ($4, $5: see tidRange), whatever the table's size or
+    // statistics (by seq, or by row id alone, a backlog of some thousand rows was
+    // scanned whole). A row moved since (a table rewrite) matches nothing there:
+    // `deleteConfirmedBySeq` then.
     this.deleteConfirmed = `WITH ${RELAXED_COMMIT}
       DELETE FROM ${table} USING relaxed
-      WHERE ctid = ANY($3::tid[]) AND seq = ANY($1::bigint[]) AND lease_token = $2`;
+      WHERE ctid >= $4::tid AND ctid <= $5::tid AND ctid = ANY($3::tid[])
+        AND seq = ANY($1::bigint[]) AND lease_token = $2`;
     this.deleteConfirmedBySeq = `WITH ${RELAXED_COMMIT}
       DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
     this.markFailed = `WITH ${RELAXED_COMMIT} UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,

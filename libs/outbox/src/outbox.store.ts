@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { tidRange } from '@courier/core';
 import type { OutboxDelivery } from './interfaces/outbox-publisher.interface';
 import { OutboxSql } from './outbox.sql';
 
@@ -104,16 +105,16 @@ export class OutboxStore {
     leaseToken: string,
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const seqs = rows.map((row) => row.seq);
-    const { rowCount } = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, [
-      seqs,
-      leaseToken,
-      rows.map((row) => row.rowId),
-    ]);
+    const { rowCount } = await this.run(
+      this.pool,
+      'delete_confirmed',
+      this.sql.deleteConfirmed,
+      deleteConfirmedParameters(rows, leaseToken),
+    );
     if (rowCount === rows.length) return rowCount;
     // Some rows were not where the claim found them (moved, or re-claimed): by seq.
     const bySeq = await this.run(this.pool, 'delete_confirmed_by_seq', this.sql.deleteConfirmedBySeq, [
-      seqs,
+      rows.map((row) => row.seq),
       leaseToken,
     ]);
     return (rowCount ?? 0) + (bySeq.rowCount ?? 0);
@@ -225,4 +226,14 @@ function toClaimedRow(r: QueryResultRow): ClaimedRow {
 
 function compareSeq(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The parameters of `OutboxSql.deleteConfirmed`: rows found by row id, within the blocks those span. */
+export function deleteConfirmedParameters(
+  rows: ReadonlyArray<{ seq: string; rowId: string }>,
+  leaseToken: string,
+): unknown[] {
+  const rowIds = rows.map((row) => row.rowId);
+  const { first, last } = tidRange(rowIds);
+  return [rows.map((row) => row.seq), leaseToken, rowIds, first, last];
 }
