@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { InboxHandler, InboxService, type InboxMessage } from '@courier/inbox';
+import { WAITING_RUNS_PER_SLOT } from '@courier/inbox/dispatcher/claim-on-receive';
 import { InboxStore } from '@courier/inbox/inbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
@@ -106,23 +107,24 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
   it('stores the runs claimed, leased past the wait for a slot, and starts them within concurrency', async () => {
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));
-    const batch = ids('wait', 2 * CONCURRENCY);
+    const batch = ids('wait', WAITING_RUNS_PER_SLOT * CONCURRENCY);
     await inbox.receiveMany(batch.map(message));
 
-    // Stored as attempt 1 of this process, not pending: two run, two wait for a slot.
+    // Stored as attempt 1 of this process, not pending: two run, the others wait for a slot.
     const states = await statesOf(batch);
     expect(states.map((s) => [s.status, s.attempts])).toEqual(batch.map(() => ['progress', 1]));
     expect(new Set(states.map((s) => s.lease_owner)).size).toBe(1);
     expect(states[0].lease_owner).not.toBeNull();
-    // Lease: a claim's (timeout + margin) plus two timeouts of waiting for a slot.
+    // Lease: a claim's (timeout + margin) plus a timeout of waiting for a slot per waiting run per slot.
+    const waitMs = WAITING_RUNS_PER_SLOT * TIMEOUT_MS;
     for (const state of states) {
-      expect(Number(state.lease_left_ms)).toBeGreaterThan(2 * TIMEOUT_MS + MARGIN_MS);
-      expect(Number(state.lease_left_ms)).toBeLessThanOrEqual(3 * TIMEOUT_MS + MARGIN_MS);
+      expect(Number(state.lease_left_ms)).toBeGreaterThan(waitMs + MARGIN_MS);
+      expect(Number(state.lease_left_ms)).toBeLessThanOrEqual(waitMs + TIMEOUT_MS + MARGIN_MS);
     }
     await waitFor(() => running === CONCURRENCY, 'two runs in progress');
 
     open();
-    await waitFor(async () => (await statesOf(batch)).every((s) => s.status === 'done'), 'all four done');
+    await waitFor(async () => (await statesOf(batch)).every((s) => s.status === 'done'), 'all done');
     expect(ran.sort()).toEqual([...batch].sort());
     expect(mostAtOnce).toBe(CONCURRENCY);
     expect(claimedByQuery).toEqual([]);
@@ -174,14 +176,16 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
   it('stores pending what exceeds the room for waiting runs, and the claim query takes it later', async () => {
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));
-    // Room for 2 x concurrency runs stored claimed (running or waiting); the rest are
-    // stored pending, and the claim query may take them as soon as they are committed.
-    const batch = ids('over', 2 * CONCURRENCY + 2);
+    // Room for WAITING_RUNS_PER_SLOT x concurrency runs stored claimed (running or
+    // waiting); the rest are stored pending, and the claim query may take them as soon
+    // as they are committed.
+    const room = WAITING_RUNS_PER_SLOT * CONCURRENCY;
+    const batch = ids('over', room + 2);
     await inbox.receiveMany(batch.map(message));
     const storedClaimed = (s: { lease_left_ms: string }) =>
-      Number(s.lease_left_ms) > 2 * TIMEOUT_MS + MARGIN_MS;
+      Number(s.lease_left_ms) > WAITING_RUNS_PER_SLOT * TIMEOUT_MS + MARGIN_MS;
     const stored = await statesOf(batch);
-    expect(stored.filter(storedClaimed)).toHaveLength(2 * CONCURRENCY);
+    expect(stored.filter(storedClaimed)).toHaveLength(room);
     const storedPending = stored.filter((s) => !storedClaimed(s)).map((s) => s.message_id as string);
     expect(storedPending).toHaveLength(2);
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { InboxService } from '@courier/inbox';
+import { WAITING_RUNS_PER_SLOT } from '@courier/inbox/dispatcher/claim-on-receive';
 import { CRASH_EVENT, crashHandlers, LAST_CHANCE_EVENT } from '../fixtures/inbox-crash.handlers';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
@@ -117,7 +118,7 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     await victim.exited;
 
     // Claimed by the receive itself: attempt 1, leased for a claim's lease (timeout 1.5 s
-    // + margin 0.5 s) plus two timeouts of waiting for a slot.
+    // + margin 0.5 s) plus a timeout of waiting for a slot per waiting run per slot.
     const { rows } = await db.query(
       `SELECT status, attempts, lease_owner IS NOT NULL AS leased,
               extract(epoch FROM available_at - received_at) * 1000 AS lease_ms
@@ -126,7 +127,7 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
       [id],
     );
     expect(rows[0]).toMatchObject({ status: 'progress', attempts: 1, leased: true });
-    expect(Number(rows[0].lease_ms)).toBeCloseTo(5_000, -2);
+    expect(Number(rows[0].lease_ms)).toBeCloseTo(2_000 + WAITING_RUNS_PER_SLOT * 1_500, -2);
 
     await heirFinishes(id);
     const effects = (await db.query(`SELECT attempt FROM "${schema}".effects WHERE message_id = $1`, [id]))

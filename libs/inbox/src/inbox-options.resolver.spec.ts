@@ -149,8 +149,8 @@ describe('resolveInboxOptions', () => {
   });
 
   describe('retention window against the retry horizon', () => {
-    // 2 attempts: one backoff delay, two (handler timeout + lease margin), and two timeouts
-    // of waiting for a slot (a first attempt stored claimed) = exactly one day.
+    // 2 attempts: one backoff delay, two (handler timeout + lease margin), and three
+    // timeouts of waiting for a slot (a first attempt stored claimed) = exactly one day.
     const oneDayHorizon = (initialDelayMs: number): InboxModuleOptions => ({
       maxAttempts: 2,
       handlerTimeoutMs: 1_000,
@@ -160,16 +160,16 @@ describe('resolveInboxOptions', () => {
     });
 
     it('refuses a window equal to the horizon', () => {
-      caught(() => resolveInboxOptions(oneDayHorizon(DAY_MS - 4_000)), InboxConfigurationError);
+      caught(() => resolveInboxOptions(oneDayHorizon(DAY_MS - 5_000)), InboxConfigurationError);
     });
 
     it('accepts a window one millisecond longer than the horizon', () => {
-      expect(resolveInboxOptions(oneDayHorizon(DAY_MS - 4_001)).retention.windowMs).toBe(DAY_MS);
+      expect(resolveInboxOptions(oneDayHorizon(DAY_MS - 5_001)).retention.windowMs).toBe(DAY_MS);
     });
 
     it('says what to change when the defaults outlast a short window', () => {
-      // Defaults: 1+2+4+8 s of backoff, 5 × (10 s + 5 s) of timeouts and 2 × 10 s of waiting
-      // for a slot = 110 s; 0.001 days is 86.4 s.
+      // Defaults: 1+2+4+8 s of backoff, 5 × (10 s + 5 s) of timeouts and 3 × 10 s of waiting
+      // for a slot = 120 s; 0.001 days is 86.4 s.
       const error = caught(
         () => resolveInboxOptions({ retention: { windowDays: 0.001 } }),
         InboxConfigurationError,
@@ -179,10 +179,10 @@ describe('resolveInboxOptions', () => {
       expect(error.message).toContain(
         'Option "retention.windowDays" (0.001 days) must exceed the retry horizon',
       );
-      expect(error.message).toContain('(110 s for 5 attempts');
+      expect(error.message).toContain('(120 s for 5 attempts');
       expect(error.message).toContain('raise windowDays, or lower maxAttempts / backoff.maxDelayMs');
-      expect(resolveInboxOptions({ retention: { windowDays: 0.0013 } }).retention.windowMs).toBeCloseTo(
-        112_320,
+      expect(resolveInboxOptions({ retention: { windowDays: 0.0014 } }).retention.windowMs).toBeCloseTo(
+        120_960,
       );
     });
 

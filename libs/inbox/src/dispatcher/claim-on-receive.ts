@@ -1,12 +1,15 @@
 import type { ClaimedWork, ReceivedRows, StoredIncoming } from '../inbox.store';
 
 /**
- * Runs a receive may store claimed while the handler slots are busy, per slot: two
- * cover the RabbitMQ bridge's two stores in flight at the default prefetch. A waiting
- * run starts within this many handler timeouts, so its lease is that many timeouts
- * longer than a claim's (see InboxDispatcher.reserve).
+ * Runs a receive may store claimed while the handler slots are busy, per slot. Three
+ * leave room for the RabbitMQ bridge's whole default prefetch (500 deliveries, in at
+ * most two stores in flight) at the default concurrency (200): with two, a store that
+ * found no room left its rows pending, to be announced by NOTIFY and fetched again by
+ * a claim query (some 50 claims per 20,000 deliveries in the benchmark). A waiting run
+ * starts within this many handler timeouts, so its lease is that many timeouts longer
+ * than a claim's (see InboxDispatcher.reserve).
  */
-export const WAITING_RUNS_PER_SLOT = 2;
+export const WAITING_RUNS_PER_SLOT = 3;
 
 /**
  * Which rows of a receive to store already claimed: the leading ones whose handler
