@@ -115,7 +115,7 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     expect(states.map((s) => [s.status, s.attempts])).toEqual(batch.map(() => ['progress', 1]));
     expect(new Set(states.map((s) => s.lease_owner)).size).toBe(1);
     expect(states[0].lease_owner).not.toBeNull();
-    // Lease: a claim's (timeout + margin) plus a timeout of waiting for a slot per waiting run per slot.
+    // Lease: a claim's (timeout + margin) plus WAITING_RUNS_PER_SLOT timeouts of waiting for a slot.
     const waitMs = WAITING_RUNS_PER_SLOT * TIMEOUT_MS;
     for (const state of states) {
       expect(Number(state.lease_left_ms)).toBeGreaterThan(waitMs + MARGIN_MS);

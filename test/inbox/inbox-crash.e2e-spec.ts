@@ -118,7 +118,7 @@ describe('Inbox worker killed in the middle of a transactional handler', () => {
     await victim.exited;
 
     // Claimed by the receive itself: attempt 1, leased for a claim's lease (timeout 1.5 s
-    // + margin 0.5 s) plus a timeout of waiting for a slot per waiting run per slot.
+    // + margin 0.5 s) plus WAITING_RUNS_PER_SLOT timeouts of waiting for a slot.
     const { rows } = await db.query(
       `SELECT status, attempts, lease_owner IS NOT NULL AS leased,
               extract(epoch FROM available_at - received_at) * 1000 AS lease_ms
