@@ -14,6 +14,8 @@ export interface RegisteredHandler {
 @Injectable()
 export class InboxRegistry {
   private readonly byEventType = new Map<string, Map<string, RegisteredHandler>>();
+  /** `handlersOf` per event type; emptied by every registration. */
+  private readonly handlerLists = new Map<string, readonly RegisteredHandler[]>();
 
   /** Adds a handler; returns the one already registered under its key, if any (then nothing changes). */
   register(handler: RegisteredHandler): RegisteredHandler | undefined {
@@ -22,6 +24,7 @@ export class InboxRegistry {
     const existing = handlers.get(handler.handlerKey);
     if (existing) return existing;
     handlers.set(handler.handlerKey, handler);
+    this.handlerLists.clear();
     return undefined;
   }
 
@@ -31,6 +34,17 @@ export class InboxRegistry {
 
   handlerKeys(eventType: string): string[] {
     return [...(this.byEventType.get(eventType)?.keys() ?? [])];
+  }
+
+  /**
+   * The handlers of an event type, in registration order: the same array until a handler
+   * is registered, so callers may cache what they derive from it by its identity.
+   */
+  handlersOf(eventType: string): readonly RegisteredHandler[] {
+    let list = this.handlerLists.get(eventType);
+    if (!list)
+      this.handlerLists.set(eventType, (list = [...(this.byEventType.get(eventType)?.values() ?? [])]));
+    return list;
   }
 
   get(eventType: string, handlerKey: string): RegisteredHandler | undefined {

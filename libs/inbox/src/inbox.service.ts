@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { InvalidMessageError, assertName } from '@courier/core';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
-import { InboxRegistry } from './inbox.registry';
+import { InboxRegistry, type RegisteredHandler } from './inbox.registry';
 import {
   InboxStore,
   type DeadInboxHandler,
@@ -30,6 +30,8 @@ export interface ReceiveResult {
 export class InboxService {
   private readonly logger = new Logger('InboxService');
   private readonly unhandledTypesLogged = new Set<string>();
+  /** The handler runs a message of an event type gets, per `InboxRegistry.handlersOf` list. */
+  private readonly runsByHandlers = new WeakMap<readonly RegisteredHandler[], StoredIncoming['handlers']>();
 
   constructor(
     @Inject(RESOLVED_INBOX_OPTIONS) private readonly options: ResolvedInboxOptions,
@@ -149,15 +151,24 @@ export class InboxService {
         payload,
         headers: message.headers ?? {},
         occurredAt: message.occurredAt ?? null,
-        handlers: this.registry.handlerKeys(message.eventType).map((key) => ({
-          key,
-          maxAttempts:
-            this.registry.get(message.eventType, key)!.options.maxAttempts ?? this.options.maxAttempts,
-        })),
+        handlers: this.handlerRuns(message.eventType),
       });
     }
     // Sorted by id: concurrent batches then lock overlapping ids in one order (no deadlock).
     return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private handlerRuns(eventType: string): StoredIncoming['handlers'] {
+    const handlers = this.registry.handlersOf(eventType);
+    let runs = this.runsByHandlers.get(handlers);
+    if (!runs) {
+      runs = handlers.map((h) => ({
+        key: h.handlerKey,
+        maxAttempts: h.options.maxAttempts ?? this.options.maxAttempts,
+      }));
+      this.runsByHandlers.set(handlers, runs);
+    }
+    return runs;
   }
 
   private noteUnhandled(eventType: string): void {

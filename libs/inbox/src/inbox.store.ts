@@ -9,7 +9,8 @@ export interface StoredIncoming {
   payload: string;
   headers: Record<string, string>;
   occurredAt: Date | null;
-  handlers: Array<{ key: string; maxAttempts: number }>;
+  /** Shared by every message of an event type: never modified. */
+  handlers: ReadonlyArray<{ key: string; maxAttempts: number }>;
 }
 
 export interface ClaimedWork {
@@ -101,13 +102,14 @@ export class InboxStore {
     claim?: ReceiveClaim,
   ): Promise<ReceivedRows> {
     const batch = messages.map((m, index) => ({
+      n: index,
       id: m.id,
       event_type: m.eventType,
       message_type: m.type,
       payload: m.payload,
       headers: m.headers,
       occurred_at: m.occurredAt,
-      handlers: m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
+      handlers: encodedHandlers(m.handlers),
       claim: claim?.of.has(index) ?? false,
     }));
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
@@ -116,21 +118,7 @@ export class InboxStore {
       claim?.owner ?? null,
       claim?.leaseMs ?? 0,
     ]);
-    // One row per handler row stored (a message without handlers: one row, no handler).
-    const inserted = new Map<string, Date>();
-    const rowIds = new Map<string, Map<string, string>>();
-    for (const r of rows) {
-      inserted.set(r.id, r.received_at);
-      if (r.handler_key === null) continue;
-      let ofMessage = rowIds.get(r.id);
-      if (!ofMessage) rowIds.set(r.id, (ofMessage = new Map()));
-      ofMessage.set(r.handler_key, r.row_id);
-    }
-    return {
-      inserted,
-      leaseToken: rows.length > 0 && rows[0].lease_token !== null ? String(rows[0].lease_token) : null,
-      rowIds,
-    };
+    return receivedRows(messages, rows[0]);
   }
 
   /** Claims due work among the (eventType, handlerKey) pairs this process can run. */
@@ -244,6 +232,36 @@ export class InboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
+}
+
+const handlersText = new WeakMap<StoredIncoming['handlers'], string>();
+
+/** "key:maxAttempts,…", as the receive statement reads it; once per list of handlers. */
+function encodedHandlers(handlers: StoredIncoming['handlers']): string {
+  let text = handlersText.get(handlers);
+  if (text === undefined) {
+    text = handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(',');
+    handlersText.set(handlers, text);
+  }
+  return text;
+}
+
+/** The receive statement's one row: indexes of the new messages, and "n key rowId;…". */
+function receivedRows(messages: readonly StoredIncoming[], row: QueryResultRow): ReceivedRows {
+  const inserted = new Map<string, Date>();
+  const rowIds = new Map<string, Map<string, string>>();
+  if (row.inserted === null) return { inserted, leaseToken: null, rowIds };
+  for (const n of (row.inserted as string).split(',')) inserted.set(messages[Number(n)].id, row.received_at);
+  if (row.handler_rows !== null) {
+    for (const entry of (row.handler_rows as string).split(';')) {
+      const [n, handlerKey, rowId] = entry.split(' ');
+      const id = messages[Number(n)].id;
+      let ofMessage = rowIds.get(id);
+      if (!ofMessage) rowIds.set(id, (ofMessage = new Map()));
+      ofMessage.set(handlerKey, rowId);
+    }
+  }
+  return { inserted, leaseToken: row.lease_token === null ? null : String(row.lease_token), rowIds };
 }
 
 function toSettledRow(r: QueryResultRow): SettledRow {
