@@ -12,6 +12,9 @@
  * 2-core machine a neighbour's burst can only make a run slower, never faster. Like
  * the raw ceiling, which consumes a warm-up batch before its timed run, the inbox first
  * drains an untimed warm-up batch, so no timed run pays for compiling the code.
+ *
+ * `npm run bench:inbox` runs node with `--max-semi-space-size=64`, as the Dockerfile runs
+ * the services (see docs/operations.md); the header prints the flags of the run.
  */
 import 'reflect-metadata';
 import { codeState } from './support/code-state';
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
     const header =
       `Courier inbox benchmark: ${cpus().length} CPUs, node ${process.version}, PostgreSQL ${postgres}, ` +
       `RabbitMQ ${rabbitmq}; ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${loadAtStart} -> ${load()}` +
+      `\nnode flags: ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ') || 'none'}` +
       `\ncode measured: ${codeState()}`;
     process.stdout.write(`\n${header}\n\n${renderTable(rows)}\n`);
     const broken = [...defaults.values(), ...tuned.values()].flat().filter((r) => !exactlyOnce(r));
