@@ -3,7 +3,13 @@ import { connect } from 'amqplib';
 import { AMQP_URL } from '../../test/harness/env';
 import type { BenchContext } from '../support/bench-context';
 import { planDeliveries, prePublish } from '../support/inbox-messages';
+import { CpuMeter, type CpuReading } from '../support/inbox-probes';
 import type { RateResult } from './raw-ceilings';
+
+export interface RawConsumeResult extends RateResult {
+  /** CPU of the timed run: the broker's is what bounds the ceiling. */
+  cpu: CpuReading;
+}
 
 const WARM_UP = 2_000;
 
@@ -18,10 +24,11 @@ export async function measureRawConsume(
   context: BenchContext,
   count: number,
   prefetch: number,
-): Promise<RateResult> {
+): Promise<RawConsumeResult> {
   await context.purgeQueue();
   const connection = await connect(AMQP_URL);
   try {
+    let cpu: CpuReading | undefined;
     const consumeAll = async (n: number): Promise<number> => {
       await prePublish(context.exchange, context.routingKey, planDeliveries(n, 0).ids);
       await context.waitForQueueDepth(n);
@@ -29,6 +36,7 @@ export async function measureRawConsume(
       await channel.prefetch(prefetch);
       let acked = 0;
       let finishedAt = 0;
+      const meter = new CpuMeter();
       const started = performance.now();
       const finished = new Promise<void>((resolve) => {
         void channel.consume(context.queue, (message) => {
@@ -41,6 +49,7 @@ export async function measureRawConsume(
         });
       });
       await finished;
+      cpu = meter.stop();
       const ms = finishedAt - started;
       await channel.close();
       const left = await context.queueDepth();
@@ -50,7 +59,7 @@ export async function measureRawConsume(
     // Warm-up: JIT, channel, queue files.
     await consumeAll(Math.min(WARM_UP, count));
     const ms = await consumeAll(count);
-    return { count, ms, perSecond: count / (ms / 1000) };
+    return { count, ms, perSecond: count / (ms / 1000), cpu: cpu! };
   } finally {
     await connection.close().catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { InboxService } from '@courier/inbox';
 import { InboxStore } from '@courier/inbox/inbox.store';
@@ -143,18 +143,24 @@ export class InboxProbes {
   }
 }
 
-/** Whole-machine CPU (all cores) and this process's, between `start()` and `stop()`. */
+/**
+ * Whole-machine CPU (all cores), this process's, and that of the PostgreSQL and RabbitMQ
+ * processes on this machine, between construction and `stop()`. The last two say where
+ * a 2-core machine's CPU went: the broker, the database and the app share it.
+ */
 export class CpuMeter {
   private readonly startedAt = performance.now();
   private readonly system = readSystemCpu();
   private readonly process = process.cpuUsage();
   private readonly loop = performance.eventLoopUtilization();
+  private readonly services = readServiceCpu();
 
   stop(): CpuReading {
     const wallMs = performance.now() - this.startedAt;
     const system = readSystemCpu();
     const own = process.cpuUsage(this.process);
     const loop: EventLoopUtilization = performance.eventLoopUtilization(this.loop);
+    const services = readServiceCpu();
     const cores = system.cores;
     const busy = system.busy - this.system.busy;
     const total = system.total - this.system.total;
@@ -164,6 +170,8 @@ export class CpuMeter {
       machineBusy: total > 0 ? busy / total : Number.NaN,
       nodeCores: (own.user + own.system) / 1000 / wallMs,
       eventLoopUtilization: loop.utilization,
+      postgresCores: serviceCores(this.services, services, 'postgres', wallMs),
+      brokerCores: serviceCores(this.services, services, 'broker', wallMs),
     };
   }
 }
@@ -176,6 +184,58 @@ export interface CpuReading {
   /** Cores' worth of CPU this node process used. */
   nodeCores: number;
   eventLoopUtilization: number;
+  /** Cores' worth of CPU of the PostgreSQL / RabbitMQ processes here (NaN without /proc). */
+  postgresCores: number;
+  brokerCores: number;
+}
+
+type Service = 'postgres' | 'broker';
+/** CPU ticks per process of a service, by pid. */
+type ServiceCpu = Map<number, { service: Service; ticks: number }> | null;
+
+// USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every mainstream Linux.
+const TICKS_PER_SECOND = 100;
+
+function readServiceCpu(): ServiceCpu {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return null;
+  }
+  const byPid: NonNullable<ServiceCpu> = new Map();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const nameEnd = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, nameEnd);
+      const service: Service | null = name.startsWith('postgres')
+        ? 'postgres'
+        : name.startsWith('beam')
+          ? 'broker'
+          : null;
+      if (!service) continue;
+      // Fields after the name: state is the 1st, utime the 12th, stime the 13th.
+      const fields = stat.slice(nameEnd + 2).split(' ');
+      byPid.set(Number(pid), { service, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return byPid;
+}
+
+/**
+ * Cores' worth of CPU a service used: per pid, so a connection's backend that started
+ * during the interval counts from zero. One that ended before `stop()` is not counted.
+ */
+function serviceCores(before: ServiceCpu, after: ServiceCpu, service: Service, wallMs: number): number {
+  if (!before || !after || wallMs <= 0) return Number.NaN;
+  let ticks = 0;
+  for (const [pid, now] of after) {
+    if (now.service === service) ticks += now.ticks - (before.get(pid)?.ticks ?? 0);
+  }
+  return ticks / TICKS_PER_SECOND / (wallMs / 1000);
 }
 
 function readSystemCpu(): { busy: number; total: number; cores: number } {
