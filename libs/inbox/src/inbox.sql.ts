@@ -30,8 +30,9 @@ export class InboxSql {
     // node-postgres' per-element escaping), each message with its index `n` in it. The
     // answer is one row, not one per handler row: which indexes were new, and where each
     // of their handler rows was stored ("n key rowId;…": keys and row ids hold neither
-    // ' ' nor ';'). A row per handler row, with its own copy of the time, cost a sixth
-    // of the statement's round trip. A message flagged `claim` has its handler rows
+    // ' ' nor ';'). A row per handler row, each with its own copy of the time, cost a
+    // tenth of the statement's round trip (29 µs per message against 26, measured on one
+    // connection with 100-message batches). A message flagged `claim` has its handler rows
     // stored already claimed by $3 (attempt 1, leased for $4 ms, one fencing token for
     // the statement): the receiving process runs them at once, with no claim query and
     // no wake-up. The others wait as pending, and only they NOTIFY.
