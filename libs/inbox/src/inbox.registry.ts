@@ -33,7 +33,7 @@ export class InboxRegistry {
   }
 
   handlerKeys(eventType: string): string[] {
-    return [...(this.byEventType.get(eventType)?.keys() ?? [])];
+    return this.handlersOf(eventType).map((handler) => handler.handlerKey);
   }
 
   /**

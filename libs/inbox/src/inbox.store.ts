@@ -109,7 +109,8 @@ export class InboxStore {
       payload: m.payload,
       headers: m.headers,
       occurred_at: m.occurredAt,
-      handlers: encodedHandlers(m.handlers),
+      // "key:maxAttempts,…" (a key holds neither ',' nor ':')
+      handlers: m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
       claim: claim?.of.has(index) ?? false,
     }));
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
@@ -232,18 +233,6 @@ export class InboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
-}
-
-const handlersText = new WeakMap<StoredIncoming['handlers'], string>();
-
-/** "key:maxAttempts,…", as the receive statement reads it; once per list of handlers. */
-function encodedHandlers(handlers: StoredIncoming['handlers']): string {
-  let text = handlersText.get(handlers);
-  if (text === undefined) {
-    text = handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(',');
-    handlersText.set(handlers, text);
-  }
-  return text;
 }
 
 /** The receive statement's one row: indexes of the new messages, and "n key rowId;…". */
