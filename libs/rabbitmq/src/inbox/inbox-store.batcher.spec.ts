@@ -5,6 +5,22 @@ import { InboxStoreBatcher } from './inbox-store.batcher';
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const incoming = (id: string): IncomingMessage => ({ id, eventType: 'order_events', payload: {} });
+const options = { retryDelayMs: 100, minBatchBesideARunningStore: 1 };
+
+/** An inbox whose stores end when the test says so; it records each store's ids. */
+function heldInbox() {
+  const stores: Array<{ ids: string[]; commit: () => void }> = [];
+  const inbox = {
+    receiveMany: (messages: IncomingMessage[]) =>
+      new Promise((resolve) => {
+        const ids = messages.map((m) => m.id);
+        stores.push({ ids, commit: () => resolve(ids.map((id) => ({ id, duplicate: false }))) });
+      }),
+  } as unknown as InboxService;
+  return { inbox, stores };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('InboxStoreBatcher', () => {
   beforeAll(() => MessageLogContext.current()); // record, as a logger's mixin would
@@ -17,12 +33,42 @@ describe('InboxStoreBatcher', () => {
         return messages.map((m) => ({ id: m.id, duplicate: false }));
       },
     } as unknown as InboxService;
-    const batcher = new InboxStoreBatcher(inbox, 100, quiet);
+    const batcher = new InboxStoreBatcher(inbox, options, quiet);
     const stored = ['a', 'b'].map((id) =>
       MessageLogContext.run({ messageId: id, queue: 'q' }, () => batcher.store(incoming(id))),
     );
     await expect(Promise.all(stored)).resolves.toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
     expect(seen).toEqual([undefined]); // one INSERT for both, in nobody's fields
+  });
+
+  it('starts a store beside a running one only for a batch of minBatchBesideARunningStore', async () => {
+    const { inbox, stores } = heldInbox();
+    const batcher = new InboxStoreBatcher(inbox, { ...options, minBatchBesideARunningStore: 3 }, quiet);
+    const acked: string[] = [];
+    const store = (id: string) => void batcher.store(incoming(id)).then(() => acked.push(id));
+
+    store('a'); // nothing runs: stored at once, alone
+    await nextTurn();
+    store('b');
+    store('c');
+    await nextTurn();
+    expect(stores.map((s) => s.ids)).toEqual([['a']]); // two wait: too few beside a running store
+
+    store('d'); // three wait: worth a store of their own
+    await nextTurn();
+    expect(stores.map((s) => s.ids)).toEqual([['a'], ['b', 'c', 'd']]);
+
+    store('e');
+    await nextTurn();
+    stores[1].commit(); // 'a' still runs: 'e' alone waits on
+    await nextTurn();
+    expect(stores).toHaveLength(2);
+    stores[0].commit(); // no store runs: what waits goes, whatever its size
+    await nextTurn();
+    expect(stores.map((s) => s.ids)).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+    stores[2].commit();
+    await nextTurn();
+    expect(acked.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it("logs a failed store outside any one delivery's fields", async () => {
@@ -31,7 +77,7 @@ describe('InboxStoreBatcher', () => {
     const inbox = {
       receiveMany: async () => Promise.reject(new Error('db down')),
     } as unknown as InboxService;
-    const batcher = new InboxStoreBatcher(inbox, 1, logger);
+    const batcher = new InboxStoreBatcher(inbox, { ...options, retryDelayMs: 1 }, logger);
     const outcome = await MessageLogContext.run({ messageId: 'a', queue: 'q' }, () =>
       batcher.store(incoming('a')),
     );

@@ -6,6 +6,16 @@ import type { IncomingMessage, InboxService } from '@courier/inbox';
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
 const MAX_STORES_IN_FLIGHT = 2;
 
+export interface InboxStoreBatcherOptions {
+  /** The first delay before deliveries of a failed store go back; it doubles per failure in a row. */
+  retryDelayMs: number;
+  /**
+   * While a store runs, another starts only once this many deliveries wait (see `flush`).
+   * When no store runs, whatever waits is stored at once.
+   */
+  minBatchBesideARunningStore: number;
+}
+
 interface Waiting {
   message: IncomingMessage;
   settle: (outcome: ProcessOutcome) => void;
@@ -16,6 +26,12 @@ interface Waiting {
  * here, and what arrived since the last flush goes into one `receiveMany` (one
  * INSERT). At most MAX_STORES_IN_FLIGHT run at once; meanwhile deliveries gather into
  * the next, larger batch. A delivery is acked only after its batch committed.
+ *
+ * A second store starts beside a running one only for a batch worth its commit
+ * (`minBatchBesideARunningStore`): started for the first few deliveries back after an
+ * ack, it held the second slot for a handful while the next full batch waited behind
+ * it. In the benchmark a third of the stores carried fewer than 20 deliveries, and
+ * the drain was some 7% slower (mean of 15 alternating runs, twice).
  *
  * When the database refuses a batch, its deliveries are released (given back untouched)
  * after a delay that doubles with each failure in a row: no hot loop, and an outage
@@ -35,7 +51,7 @@ export class InboxStoreBatcher {
 
   constructor(
     private readonly inbox: InboxService,
-    private readonly retryDelayMs: number,
+    private readonly options: InboxStoreBatcherOptions,
     private readonly logger: LoggerService,
   ) {}
 
@@ -51,7 +67,7 @@ export class InboxStoreBatcher {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.storesInFlight >= MAX_STORES_IN_FLIGHT || this.buffer.length === 0) return;
+    if (!this.mayStartAStore()) return;
     const batch = this.buffer;
     this.buffer = [];
     this.storesInFlight++;
@@ -61,6 +77,12 @@ export class InboxStoreBatcher {
     });
   }
 
+  private mayStartAStore(): boolean {
+    if (this.buffer.length === 0 || this.storesInFlight >= MAX_STORES_IN_FLIGHT) return false;
+    // Fewer wait for the running store's end: it flushes them (see `flush`).
+    return this.storesInFlight === 0 || this.buffer.length >= this.options.minBatchBesideARunningStore;
+  }
+
   private async storeBatch(batch: Waiting[]): Promise<void> {
     try {
       await this.inbox.receiveMany(batch.map((w) => w.message));
@@ -68,7 +90,10 @@ export class InboxStoreBatcher {
       batch.forEach((w) => w.settle(Outcome.ack()));
     } catch (error) {
       this.failuresInARow++;
-      const delayMs = Math.min(MAX_STORE_RETRY_DELAY_MS, this.retryDelayMs * 2 ** (this.failuresInARow - 1));
+      const delayMs = Math.min(
+        MAX_STORE_RETRY_DELAY_MS,
+        this.options.retryDelayMs * 2 ** (this.failuresInARow - 1),
+      );
       const reason = `could not store it: ${(error as Error).message}`;
       this.logger.error(
         `Could not store ${batch.length} deliveries (${(error as Error).message}); giving them back in ${delayMs} ms`,

@@ -62,7 +62,11 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     if (!this.enabled) return;
     const { prefetch, queueType, deliveryLimit, storeRetryDelayMs } = this.options.inbox;
     const serviceName = this.inboxOptions!.serviceName;
-    const batcher = new InboxStoreBatcher(this.inbox!, storeRetryDelayMs, this.logger);
+    const batcher = new InboxStoreBatcher(
+      this.inbox!,
+      { retryDelayMs: storeRetryDelayMs, minBatchBesideARunningStore: Math.ceil(prefetch / 10) },
+      this.logger,
+    );
     for (const eventType of this.registry!.eventTypes()) {
       const queue = this.queueName(eventType);
       const factory = new RabbitMQConsumerFactory(this.connection, {
