@@ -107,6 +107,36 @@ describe('JsonCodec', () => {
     });
   });
 
+  describe('decodeWithText', () => {
+    it('returns the value and the text as received, whitespace and all', () => {
+      const text = ' { "name" : "zoë",\n "n": 1e3 } ';
+      expect(codec.decodeWithText(Buffer.from(text, 'utf8'))).toEqual({
+        value: { name: 'zoë', n: 1000 },
+        text,
+      });
+    });
+
+    it('refuses what decode refuses', () => {
+      caught(() => codec.decodeWithText(Buffer.from('{"__proto__":{"x":1}}')), UnsafeJsonError);
+      caught(() => codec.decodeWithText(Buffer.from('{"a":')), MalformedJsonError);
+      caught(() => new JsonCodec(4).decodeWithText(Buffer.from('"€€"')), PayloadTooLargeError);
+    });
+
+    it.each([
+      ['an exponent past the double range', '{"big":-1e400}', /at big: -Infinity/],
+      ['309 digits past the double range', `[${'9'.repeat(309)}]`, /at 0: Infinity/],
+    ])('refuses %s, whose text the value would not stand for', (_label, text, message) => {
+      expect(caught(() => codec.decodeWithText(Buffer.from(text)), MalformedJsonError).message).toMatch(
+        message,
+      );
+    });
+
+    it('accepts the largest double and numbers that underflow to 0', () => {
+      const text = '[1.7976931348623157e308, 1e-400]';
+      expect(codec.decodeWithText(Buffer.from(text)).value).toEqual([Number.MAX_VALUE, 0]);
+    });
+  });
+
   describe('size limit', () => {
     const small = new JsonCodec(10);
 

@@ -9,6 +9,9 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 // Cheap pre-check: only text that mentions a dangerous key pays for the full scan.
 const SUSPICIOUS_KEY = /"(?:__proto__|constructor)"\s*:/;
+// Cheap pre-check: a number parses to ±Infinity only with a 3-digit exponent or 309
+// digits; only text with either (in a number or not) pays for encoding the value again.
+const MAY_OVERFLOW = /[eE][+-]?\d{3}|\d{309}/;
 
 /**
  * JSON for data that crosses a trust boundary. Decoding refuses `__proto__` and
@@ -40,6 +43,19 @@ export class JsonCodec {
   decode<T = unknown>(input: string | Buffer): T {
     this.assertSize(typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length);
     return parseSafely(typeof input === 'string' ? input : input.toString('utf8')) as T;
+  }
+
+  /**
+   * `decode`, keeping the text it parsed, for callers that store the text as received
+   * and hand on the value: refuses a value the text does not stand for once encoded
+   * again (`1e400` parses to Infinity, which JSON cannot write), so the two agree.
+   */
+  decodeWithText<T = unknown>(input: Buffer): { value: T; text: string } {
+    this.assertSize(input.length);
+    const text = input.toString('utf8');
+    const value = parseSafely(text) as T;
+    if (MAY_OVERFLOW.test(text)) this.encode(value);
+    return { value, text };
   }
 
   private assertSize(size: number): void {

@@ -21,10 +21,9 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
   let payload: unknown;
   let encodedPayload: string;
   try {
-    payload = codec.decode(delivery.content);
-    // What parses may still not store (1e400 parses to Infinity): find out here, per
-    // delivery, rather than fail the whole batch's insert.
-    encodedPayload = codec.encode(payload);
+    // The body's text is stored as received: no second encode per delivery. What the
+    // text does not stand for (1e400 parses to Infinity) is refused here, per delivery.
+    ({ value: payload, text: encodedPayload } = codec.decodeWithText(delivery.content));
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
