@@ -149,6 +149,7 @@ export class InboxService {
         eventType: message.eventType,
         type: message.type ?? null,
         payload,
+        decodedPayload: message.encodedPayload === undefined ? undefined : message.payload,
         headers: message.headers ?? {},
         occurredAt: message.occurredAt ?? null,
         handlers: this.handlerRuns(message.eventType),

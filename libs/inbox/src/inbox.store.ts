@@ -7,6 +7,8 @@ export interface StoredIncoming {
   eventType: string;
   type: string | null;
   payload: string;
+  /** `payload` decoded, when the caller had it already (see IncomingMessage.encodedPayload). */
+  decodedPayload?: unknown;
   headers: Record<string, string>;
   occurredAt: Date | null;
   /** Shared by every message of an event type: never modified. */
@@ -23,6 +25,8 @@ export interface ClaimedWork {
   eventType: string;
   type: string | null;
   payload: string;
+  /** `payload` decoded already, for this run alone (no other run may get the same object). */
+  decodedPayload?: unknown;
   headers: Record<string, string>;
   occurredAt: Date | null;
   receivedAt: Date;

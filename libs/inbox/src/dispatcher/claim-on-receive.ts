@@ -29,7 +29,8 @@ export function rowsFitting(rows: readonly StoredIncoming[], room: number): Set<
 /**
  * The handler runs a receive stored claimed, as the dispatcher runs them: rows it
  * flagged and actually inserted (a duplicate is neither), attempt 1, with the
- * statement's fencing token. The payload is the text just stored.
+ * statement's fencing token. The payload is the text just stored, and the first run of
+ * a message gets the value the caller decoded it from, if any.
  */
 export function claimedOnReceive(
   rows: readonly StoredIncoming[],
@@ -43,7 +44,7 @@ export function claimedOnReceive(
     const receivedAt = stored.inserted.get(row.id);
     const rowIds = stored.rowIds.get(row.id);
     if (receivedAt === undefined || rowIds === undefined) continue;
-    for (const handler of row.handlers) {
+    for (const [index, handler] of row.handlers.entries()) {
       claimed.push({
         messageId: row.id,
         handlerKey: handler.key,
@@ -53,6 +54,8 @@ export function claimedOnReceive(
         eventType: row.eventType,
         type: row.type,
         payload: row.payload,
+        // One object per run: a handler may change what it got, the others decode their own.
+        decodedPayload: index === 0 ? row.decodedPayload : undefined,
         headers: row.headers,
         occurredAt: row.occurredAt,
         receivedAt,

@@ -137,7 +137,7 @@ export class HandlerRunner {
       id: work.messageId,
       eventType: work.eventType,
       type: work.type,
-      payload: this.codec.decode(work.payload),
+      payload: work.decodedPayload !== undefined ? work.decodedPayload : this.codec.decode(work.payload),
       headers: work.headers,
       occurredAt: work.occurredAt,
       receivedAt: work.receivedAt,

@@ -20,8 +20,10 @@ export interface IncomingMessage<TPayload = unknown> {
   type?: string | null;
   payload: TPayload;
   /**
-   * The payload's JSON text when the transport already encoded it with the inbox's
-   * codec (it is then stored as is, saving a second encode). Must be `payload`'s encoding.
+   * The payload's JSON text when the transport has it already (e.g. the body it decoded
+   * `payload` from with the inbox's codec): it is stored as is, saving an encode, and a
+   * handler run that starts in this process as the message is stored may get `payload`
+   * itself instead of decoding the text again. Must decode to `payload`.
    */
   encodedPayload?: string;
   occurredAt?: Date | null;
