@@ -27,7 +27,10 @@ export class InboxSql {
     // the same id at once both try, one inserts, the other waits for its commit and
     // inserts nothing. State rows are only created with the message row.
     // The batch travels as one JSON array (JSON.stringify is native; eight arrays took
-    // node-postgres' per-element escaping), each message with its index `n` in it. The
+    // node-postgres' per-element escaping), each message with its index `n` in it. Read
+    // as jsonb, the array is parsed once and its fields taken from the parsed form: as
+    // json, each object was parsed again, the headers a third time, some 0.8 µs more of
+    // the statement's 15-18 µs of server CPU per message. The
     // answer is one row, not one per handler row: which indexes were new, and where each
     // of their handler rows was stored ("n key rowId;…": keys and row ids hold neither
     // ' ' nor ';'). A row per handler row, each with its own copy of the time, cost a
@@ -37,7 +40,7 @@ export class InboxSql {
     // the statement): the receiving process runs them at once, with no claim query and
     // no wake-up. The others wait as pending, and only they NOTIFY.
     this.receive = `WITH incoming AS (
-        SELECT * FROM json_to_recordset($1::json) AS u(n int, id text, event_type text, message_type text,
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(n int, id text, event_type text, message_type text,
           payload text, headers jsonb, occurred_at timestamptz, handlers text, claim boolean)
       ),
       token AS (SELECT CASE WHEN $3::text IS NULL THEN NULL
