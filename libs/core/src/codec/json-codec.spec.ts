@@ -131,6 +131,12 @@ describe('JsonCodec', () => {
       );
     });
 
+    it('measures the text as received, not as it would encode again', () => {
+      const small = new JsonCodec(7);
+      // 7 bytes as received; "[1e+300]", 8, encoded again (which the exponent makes it check)
+      expect(small.decodeWithText(Buffer.from('[1e300]'))).toEqual({ value: [1e300], text: '[1e300]' });
+    });
+
     it('accepts the largest double and numbers that underflow to 0', () => {
       const text = '[1.7976931348623157e308, 1e-400]';
       expect(codec.decodeWithText(Buffer.from(text)).value).toEqual([Number.MAX_VALUE, 0]);

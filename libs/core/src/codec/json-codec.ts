@@ -23,18 +23,7 @@ export class JsonCodec {
   constructor(readonly maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES) {}
 
   encode(value: unknown): string {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value, strictReplacer);
-    } catch (error) {
-      if (error instanceof MalformedJsonError) throw error;
-      throw new MalformedJsonError(CoreMessages.notSerializable('', (error as Error).message), {
-        cause: error,
-      });
-    }
-    if (text === undefined) {
-      throw new MalformedJsonError(CoreMessages.notSerializable('', `a ${typeof value} has no JSON form`));
-    }
+    const text = stringifyStrictly(value);
     this.assertSize(Buffer.byteLength(text, 'utf8'));
     if (SUSPICIOUS_KEY.test(text)) parseSafely(text);
     return text;
@@ -54,13 +43,30 @@ export class JsonCodec {
     this.assertSize(input.length);
     const text = input.toString('utf8');
     const value = parseSafely(text) as T;
-    if (MAY_OVERFLOW.test(text)) this.encode(value);
+    if (MAY_OVERFLOW.test(text)) stringifyStrictly(value);
     return { value, text };
   }
 
   private assertSize(size: number): void {
     if (size > this.maxBytes) throw new PayloadTooLargeError(size, this.maxBytes);
   }
+}
+
+/** JSON.stringify that refuses what it would silently change (see strictReplacer). */
+function stringifyStrictly(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, strictReplacer);
+  } catch (error) {
+    if (error instanceof MalformedJsonError) throw error;
+    throw new MalformedJsonError(CoreMessages.notSerializable('', (error as Error).message), {
+      cause: error,
+    });
+  }
+  if (text === undefined) {
+    throw new MalformedJsonError(CoreMessages.notSerializable('', `a ${typeof value} has no JSON form`));
+  }
+  return text;
 }
 
 function parseSafely(text: string): unknown {
