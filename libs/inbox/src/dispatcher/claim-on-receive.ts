@@ -2,8 +2,8 @@ import type { ClaimedWork, ReceivedRows, StoredIncoming } from '../inbox.store';
 
 /**
  * Runs a receive may store claimed while the handler slots are busy, per slot. Three
- * leave room for the RabbitMQ bridge's whole default prefetch (500 deliveries, in at
- * most two stores in flight) at the default concurrency (200): with two, a store that
+ * leave room for the RabbitMQ bridge's whole default prefetch (500 deliveries, however
+ * many stores carry them) at the default concurrency (200): with two, a store that
  * found no room left its rows pending, to be announced by NOTIFY and fetched again by
  * a claim query (some 50 claims per 20,000 deliveries in the benchmark). A waiting run
  * starts within this many handler timeouts, so its lease is that many timeouts longer

@@ -64,7 +64,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     const serviceName = this.inboxOptions!.serviceName;
     const batcher = new InboxStoreBatcher(
       this.inbox!,
-      { retryDelayMs: storeRetryDelayMs, minBatchBesideARunningStore: Math.ceil(prefetch / 10) },
+      { retryDelayMs: storeRetryDelayMs, minBatchBesideARunningStore: Math.ceil(prefetch / 5) },
       this.logger,
     );
     for (const eventType of this.registry!.eventTypes()) {
