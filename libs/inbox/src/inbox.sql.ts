@@ -41,13 +41,17 @@ export class InboxSql {
     // no wake-up. The others wait as pending, and only they NOTIFY.
     this.receive = `WITH incoming AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(n int, id text, event_type text, message_type text,
-          payload text, headers jsonb, occurred_at timestamptz, handlers text, claim boolean)
+          payload text, headers jsonb, occurred_ms bigint, handlers text, claim boolean)
       ),
       token AS (SELECT CASE WHEN $3::text IS NULL THEN NULL
         ELSE ${nextToken} END AS value),
       inserted AS (
         INSERT INTO ${messages} (id, event_type, message_type, payload, headers, occurred_at)
-        SELECT id, event_type, message_type, payload, headers, occurred_at FROM incoming
+        -- Exact to the microsecond for years 1 to 9999: whole seconds convert exactly
+        -- as a float8, the milliseconds are added as an interval.
+        SELECT id, event_type, message_type, payload, headers,
+          to_timestamp(occurred_ms / 1000) + (occurred_ms % 1000) * interval '1 millisecond'
+        FROM incoming
         ON CONFLICT (id) DO NOTHING
         RETURNING id, received_at
       ),

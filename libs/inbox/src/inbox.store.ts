@@ -112,7 +112,9 @@ export class InboxStore {
       message_type: m.type,
       payload: m.payload,
       headers: m.headers,
-      occurred_at: m.occurredAt,
+      // Milliseconds since the epoch: a Date's JSON (its ISO text) was half the cost of
+      // encoding the batch, and PostgreSQL parsed that text back.
+      occurred_ms: m.occurredAt === null ? null : m.occurredAt.getTime(),
       // "key:maxAttempts,…" (a key holds neither ',' nor ':')
       handlers: m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
       claim: claim?.of.has(index) ?? false,

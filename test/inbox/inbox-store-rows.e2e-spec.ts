@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, type Client } from 'pg';
+import { inboxSchemaSql } from '@courier/inbox';
+import { InboxSql } from '@courier/inbox/inbox.sql';
+import { InboxStore, type StoredIncoming } from '@courier/inbox/inbox.store';
+import { dropSchema, openDatabase } from '../harness/database';
+import { DATABASE_URL, uniqueName } from '../harness/env';
+
+/** What the receive statement writes, column by column, for values at the edges. */
+describe('Inbox receive: the stored message row', () => {
+  const schema = uniqueName('inbox_store_rows');
+  let db: Client;
+  let pool: Pool;
+  let store: InboxStore;
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    for (const statement of inboxSchemaSql(schema)) await db.query(statement);
+    pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    store = new InboxStore(pool, new InboxSql(schema));
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await dropSchema(db, schema);
+    await db.end();
+  });
+
+  const message = (occurredAt: Date | null): StoredIncoming => ({
+    id: randomUUID(),
+    eventType: 'row_events',
+    type: 'row_event',
+    payload: '{"orderId":"ord-1"}',
+    headers: { 'x-courier-key': 'ord-1' },
+    occurredAt,
+    handlers: [],
+  });
+
+  it('keeps occurredAt to the millisecond from year 1 to 9999, before 1970 too, and null as null', async () => {
+    const dates = [
+      '0001-01-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.001Z',
+      '2026-11-22T19:45:12.345Z',
+      '9999-12-31T23:59:59.999Z',
+    ].map((text) => new Date(text));
+    const messages = [...dates.map(message), message(null)];
+    await store.receive(null, messages, 'inbox_store_rows');
+    const { rows } = await db.query(
+      `SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS occurred
+       FROM "${schema}".inbox_messages`,
+    );
+    const stored = new Map(rows.map((r) => [r.id, r.occurred]));
+    expect(messages.map((m) => stored.get(m.id))).toEqual([
+      '0001-01-01T00:00:00.000000',
+      '1969-12-31T23:59:59.999000',
+      '1970-01-01T00:00:00.001000',
+      '2026-11-22T19:45:12.345000',
+      '9999-12-31T23:59:59.999000',
+      null,
+    ]);
+  });
+});
