@@ -36,6 +36,29 @@ describe('Inbox receive: the stored message row', () => {
     handlers: [],
   });
 
+  it('stores each field as given: id, event type, type or null, payload text, headers', async () => {
+    const typed = {
+      ...message(null),
+      payload: ' {"a" : "é\\u0000"} ',
+      headers: { 'x-b': 'ü "quoted"', 'x-a': '' },
+    };
+    const untyped = { ...message(null), type: null };
+    await store.receive(null, [typed, untyped], 'inbox_store_rows');
+    const { rows } = await db.query(
+      `SELECT id, event_type, message_type, payload, headers FROM "${schema}".inbox_messages WHERE id = ANY($1)`,
+      [[typed.id, untyped.id]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(typed.id)).toEqual({
+      id: typed.id,
+      event_type: 'row_events',
+      message_type: 'row_event',
+      payload: typed.payload,
+      headers: typed.headers,
+    });
+    expect(byId.get(untyped.id)).toMatchObject({ message_type: null, headers: { 'x-courier-key': 'ord-1' } });
+  });
+
   it('keeps occurredAt to the millisecond from year 1 to 9999, before 1970 too, and null as null', async () => {
     const dates = [
       '0001-01-01T00:00:00.000Z',

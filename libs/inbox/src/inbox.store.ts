@@ -105,20 +105,21 @@ export class InboxStore {
     notifyChannel: string,
     claim?: ReceiveClaim,
   ): Promise<ReceivedRows> {
-    const batch = messages.map((m, index) => ({
-      n: index,
-      id: m.id,
-      event_type: m.eventType,
-      message_type: m.type,
-      payload: m.payload,
-      headers: m.headers,
+    // Each message as its fields by position, as InboxSql.receive reads them.
+    const batch = messages.map((m, index) => [
+      index,
+      m.id,
+      m.eventType,
+      m.type,
+      m.payload,
+      m.headers,
       // Milliseconds since the epoch: a Date's JSON (its ISO text) was half the cost of
       // encoding the batch, and PostgreSQL parsed that text back.
-      occurred_ms: m.occurredAt === null ? null : m.occurredAt.getTime(),
+      m.occurredAt === null ? null : m.occurredAt.getTime(),
       // "key:maxAttempts,…" (a key holds neither ',' nor ':')
-      handlers: m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
-      claim: claim?.of.has(index) ?? false,
-    }));
+      m.handlers.map((h) => `${h.key}:${h.maxAttempts}`).join(','),
+      claim?.of.has(index) ?? false,
+    ]);
     const { rows } = await this.run(db ?? this.pool, 'receive', this.sql.receive, [
       JSON.stringify(batch),
       notifyChannel,
