@@ -31,14 +31,16 @@ export class InboxSql {
     // order InboxStore.receive writes them, its index `n` first. Read as jsonb, the batch
     // is parsed once and each field taken by position: objects by key name cost 1.2 µs
     // more of server CPU per message (4.0 against 2.8 to read 100-message batches), and
-    // a fifth more bytes to send. The answer is one row, not one per handler row: which indexes were new, and where each
-    // of their handler rows was stored ("n key rowId;…": keys and row ids hold neither
-    // ' ' nor ';'). A row per handler row, each with its own copy of the time, cost a
-    // tenth of the statement's round trip (29 µs per message against 26, measured on one
-    // connection with 100-message batches). A message flagged `claim` has its handler rows
-    // stored already claimed by $3 (attempt 1, leased for $4 ms, one fencing token for
-    // the statement): the receiving process runs them at once, with no claim query and
-    // no wake-up. The others wait as pending, and only they NOTIFY.
+    // a fifth more bytes to send.
+    // The answer is one row, not one per handler row: which indexes were new, and where
+    // each of their handler rows was stored ("n key rowId;…": keys and row ids hold
+    // neither ' ' nor ';'). A row per handler row, each with its own copy of the time,
+    // cost a tenth of the statement's round trip (29 µs per message against 26, measured
+    // on one connection with 100-message batches).
+    // A message flagged `claim` has its handler rows stored already claimed by $3
+    // (attempt 1, leased for $4 ms, one fencing token for the statement): the receiving
+    // process runs them at once, with no claim query and no wake-up. The others wait as
+    // pending, and only they NOTIFY.
     this.receive = `WITH incoming AS (
         SELECT (m->>0)::int AS n, m->>1 AS id, m->>2 AS event_type, m->>3 AS message_type, m->>4 AS payload,
           m->5 AS headers, (m->>6)::bigint AS occurred_ms, m->>7 AS handlers, (m->>8)::boolean AS claim
