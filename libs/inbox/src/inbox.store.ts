@@ -73,8 +73,10 @@ export interface ReceiveClaim {
 }
 
 export interface ReceivedRows {
-  /** The ids that were new (the rest were duplicates), with when they were stored. */
-  inserted: Map<string, Date>;
+  /** The ids that were new (the rest were duplicates). */
+  inserted: Set<string>;
+  /** When they were stored: the statement's time, the same for every row it stored. */
+  receivedAt: Date;
   /** The fencing token of the rows stored claimed; null when none were. */
   leaseToken: string | null;
   /** Where each handler row was stored: message id → handler key → row id. */
@@ -244,10 +246,11 @@ export class InboxStore {
 
 /** The receive statement's one row: indexes of the new messages, and "n key rowId;…". */
 function receivedRows(messages: readonly StoredIncoming[], row: QueryResultRow): ReceivedRows {
-  const inserted = new Map<string, Date>();
+  const inserted = new Set<string>();
   const rowIds = new Map<string, Map<string, string>>();
-  if (row.inserted === null) return { inserted, leaseToken: null, rowIds };
-  for (const n of (row.inserted as string).split(',')) inserted.set(messages[Number(n)].id, row.received_at);
+  const receivedAt: Date = row.received_at;
+  if (row.inserted === null) return { inserted, receivedAt, leaseToken: null, rowIds };
+  for (const n of (row.inserted as string).split(',')) inserted.add(messages[Number(n)].id);
   if (row.handler_rows !== null) {
     for (const entry of (row.handler_rows as string).split(';')) {
       const [n, handlerKey, rowId] = entry.split(' ');
@@ -257,7 +260,12 @@ function receivedRows(messages: readonly StoredIncoming[], row: QueryResultRow):
       ofMessage.set(handlerKey, rowId);
     }
   }
-  return { inserted, leaseToken: row.lease_token === null ? null : String(row.lease_token), rowIds };
+  return {
+    inserted,
+    receivedAt,
+    leaseToken: row.lease_token === null ? null : String(row.lease_token),
+    rowIds,
+  };
 }
 
 function toSettledRow(r: QueryResultRow): SettledRow {

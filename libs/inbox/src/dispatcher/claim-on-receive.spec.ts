@@ -21,7 +21,8 @@ function row(id: string, decodedPayload?: unknown): StoredIncoming {
 
 function stored(ids: string[]): ReceivedRows {
   return {
-    inserted: new Map(ids.map((id) => [id, receivedAt])),
+    inserted: new Set(ids),
+    receivedAt,
     leaseToken: '7',
     rowIds: new Map(
       ids.map((id) => [
@@ -39,7 +40,13 @@ describe('claimedOnReceive', () => {
   it("hands the caller's decoded payload to a message's first run only; the others decode their own", () => {
     const decoded = { orderId: 'o-1' };
     const [bill, ship] = claimedOnReceive([row('m-1', decoded)], new Set([0]), stored(['m-1']));
-    expect(bill).toMatchObject({ handlerKey: 'bill', rowId: '(0,1)', leaseToken: '7', attempt: 1 });
+    expect(bill).toMatchObject({
+      handlerKey: 'bill',
+      rowId: '(0,1)',
+      leaseToken: '7',
+      attempt: 1,
+      receivedAt,
+    });
     expect(bill.decodedPayload).toBe(decoded);
     expect(ship).toMatchObject({ handlerKey: 'ship', rowId: '(0,2)', decodedPayload: undefined });
   });

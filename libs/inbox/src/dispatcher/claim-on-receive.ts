@@ -41,9 +41,9 @@ export function claimedOnReceive(
   if (stored.leaseToken === null) return claimed;
   for (const index of flagged) {
     const row = rows[index];
-    const receivedAt = stored.inserted.get(row.id);
+    // None for a duplicate (nothing stored) or a message no handler listens to.
     const rowIds = stored.rowIds.get(row.id);
-    if (receivedAt === undefined || rowIds === undefined) continue;
+    if (rowIds === undefined) continue;
     for (const [index, handler] of row.handlers.entries()) {
       claimed.push({
         messageId: row.id,
@@ -58,7 +58,7 @@ export function claimedOnReceive(
         decodedPayload: index === 0 ? row.decodedPayload : undefined,
         headers: row.headers,
         occurredAt: row.occurredAt,
-        receivedAt,
+        receivedAt: stored.receivedAt,
       });
     }
   }
