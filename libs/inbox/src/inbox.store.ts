@@ -162,8 +162,8 @@ export class InboxStore {
     ).rows.map(toSettledRow);
     if (settled.length === outcomes.length) return settled;
     // Rows not where their claim found them: by key (their claim may just be lost).
-    const found = new Set(settled.map((row) => `${row.handlerKey}\n${row.messageId}`));
-    const missing = outcomes.filter((o) => !found.has(`${o.handlerKey}\n${o.messageId}`));
+    const found = new Set(settled.map((row) => runKey(row.messageId, row.handlerKey)));
+    const missing = outcomes.filter((o) => !found.has(runKey(o.messageId, o.handlerKey)));
     const { rows } = await this.run(this.pool, 'settle_by_key', this.sql.settleByKey, [
       ...outcomeColumns(missing),
       leaseToken,
@@ -242,6 +242,11 @@ export class InboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
+}
+
+/** One (message, handler) pair as a map key: unambiguous, as a handler key holds no newline (see InboxExplorer). */
+export function runKey(messageId: string, handlerKey: string): string {
+  return `${messageId}\n${handlerKey}`;
 }
 
 /** The receive statement's one row: indexes of the new messages, and "n key rowId;…". */

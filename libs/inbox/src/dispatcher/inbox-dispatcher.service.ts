@@ -17,7 +17,7 @@ import {
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';
-import { InboxStore, type ClaimedWork, type HandlerPairs, type WorkOutcome } from '../inbox.store';
+import { InboxStore, runKey, type ClaimedWork, type HandlerPairs, type WorkOutcome } from '../inbox.store';
 import { InboxMetrics } from '../metrics/inbox.metrics';
 import { HandlerRunner, type RunResult } from './handler-runner';
 import { HandlerSlots } from './handler-slots';
@@ -304,9 +304,9 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     }
     const settled = await this.store.settle(outcomes, claimed[0].leaseToken);
     const retryDelays: number[] = [];
-    const byRun = new Map(ran.map((r) => [`${r.work.messageId}\n${r.work.handlerKey}`, r]));
+    const byRun = new Map(ran.map((r) => [runKey(r.work.messageId, r.work.handlerKey), r]));
     for (const row of settled) {
-      const { work, result } = byRun.get(`${row.messageId}\n${row.handlerKey}`)!;
+      const { work, result } = byRun.get(runKey(row.messageId, row.handlerKey))!;
       // Recorded with the status the database settled on: the last failed attempt is `dead`.
       this.metrics.handled(row.handlerKey, row.status, result);
       if (row.status === 'done') continue;
