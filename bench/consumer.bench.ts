@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { connect, type ChannelModel } from 'amqplib';
-import type { RabbitMQConnection } from '@courier/rabbitmq';
+import type { RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { AMQP_URL } from '../test/harness/env';
 import { openCourierConnection } from '../test/harness/rabbitmq-connection';
 import { BODY_BYTES, ConsumerBenchBroker } from './consumer/consumer-broker';

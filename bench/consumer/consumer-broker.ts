@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { DEFAULT_DEAD_LETTER_SUFFIX } from '@courier/consumer';
+import { DEFAULT_DEAD_LETTER_SUFFIX } from '@courier-nest/consumer';
 import { AMQP_URL, uniqueName } from '../../test/harness/env';
 import { waitFor } from '../../test/harness/wait-for';
 

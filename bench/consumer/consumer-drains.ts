@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ChannelModel } from 'amqplib';
-import { ConsumerRunner, type Processor } from '@courier/consumer';
-import { RabbitMQConsumerFactory, type RabbitMQConnection } from '@courier/rabbitmq';
+import { ConsumerRunner, type Processor } from '@courier-nest/consumer';
+import { RabbitMQConsumerFactory, type RabbitMQConnection } from '@courier-nest/rabbitmq';
 
 /** A drain that has not finished by then has lost messages (or the broker stalled). */
 const DRAIN_TIMEOUT_MS = 60_000;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect } from 'amqplib';
-import { RabbitMQConnection } from '@courier/rabbitmq';
+import { RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { AMQP_URL } from '../../test/harness/env';
 import { waitFor } from '../../test/harness/wait-for';
 import type { BenchContext } from '../support/bench-context';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InboxDispatcher, InboxService, type InboxModuleOptions } from '@courier/inbox';
+import { InboxDispatcher, InboxService, type InboxModuleOptions } from '@courier-nest/inbox';
 import { uniqueName } from '../../test/harness/env';
 import { createInboxApp } from '../../test/harness/inbox-app';
 import type { BenchContext } from '../support/bench-context';

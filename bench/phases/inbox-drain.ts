@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { InboxModuleOptions } from '@courier/inbox';
-import { RabbitMQInboxBridge } from '@courier/rabbitmq';
+import type { InboxModuleOptions } from '@courier-nest/inbox';
+import { RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { uniqueName } from '../../test/harness/env';
 import { waitFor } from '../../test/harness/wait-for';
 import type { BenchContext } from '../support/bench-context';

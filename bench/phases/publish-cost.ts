@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { RabbitMQConnection } from '@courier/rabbitmq';
+import { RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { waitFor } from '../../test/harness/wait-for';
 import type { BenchContext } from '../support/bench-context';
 import { benchMessage, bootBenchApp } from '../support/bench-messages';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { OutboxRelay } from '@courier/outbox';
-import { RabbitMQConnection } from '@courier/rabbitmq';
+import { OutboxRelay } from '@courier-nest/outbox';
+import { RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { waitFor } from '../../test/harness/wait-for';
 import type { BenchContext } from '../support/bench-context';
 import { benchMessage, bootBenchApp, type BenchApp } from '../support/bench-messages';

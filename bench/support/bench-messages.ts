@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { OutgoingMessage } from '@courier/core';
-import { OutboxService } from '@courier/outbox';
+import type { OutgoingMessage } from '@courier-nest/core';
+import { OutboxService } from '@courier-nest/outbox';
 import { createOutboxApp } from '../../test/harness/outbox-app';
 import type { BenchContext } from './bench-context';
 

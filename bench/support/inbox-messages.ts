@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Injectable, type INestApplicationContext, type Type } from '@nestjs/common';
 import { connect } from 'amqplib';
-import { InboxHandler, type InboxMessage, type InboxModuleOptions } from '@courier/inbox';
+import { InboxHandler, type InboxMessage, type InboxModuleOptions } from '@courier-nest/inbox';
 import { AMQP_URL } from '../../test/harness/env';
 import { createInboxApp } from '../../test/harness/inbox-app';
 import { benchPayload } from './bench-messages';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { InboxService } from '@courier/inbox';
-import { InboxStore } from '@courier/inbox/inbox.store';
+import { InboxService } from '@courier-nest/inbox';
+import { InboxStore } from '@courier-nest/inbox/inbox.store';
 
 /** Time spent in one kind of call, and how much it carried. */
 export interface CallStats {

@@ -1,5 +1,5 @@
 import { register } from 'prom-client';
-import { OutboxMetricNames } from '@courier/outbox';
+import { OutboxMetricNames } from '@courier-nest/outbox';
 
 export interface RelayCounters {
   published: number;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfirmChannel, GetMessage } from 'amqplib';
-import { ConsumerHeaders } from '@courier/consumer';
+import { ConsumerHeaders } from '@courier-nest/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
 import { TestQueues } from '../harness/broker';
 import { AMQP_URL } from '../harness/env';

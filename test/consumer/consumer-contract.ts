@@ -6,7 +6,7 @@ import {
   type ConsumerRunnerOptions,
   type Message,
   type Processor,
-} from '@courier/consumer';
+} from '@courier-nest/consumer';
 import { quietLogger as quiet } from '../harness/broker';
 import { waitFor } from '../harness/wait-for';
 

@@ -18,8 +18,8 @@ import {
   InMemoryBroker,
   Outcome,
   type Message,
-} from '@courier/consumer';
-import { CourierRabbitMQModule } from '@courier/rabbitmq';
+} from '@courier-nest/consumer';
+import { CourierRabbitMQModule } from '@courier-nest/rabbitmq';
 import { sendConfirmed } from '../harness/broker';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { waitFor } from '../harness/wait-for';

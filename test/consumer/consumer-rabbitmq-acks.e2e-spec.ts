@@ -1,5 +1,5 @@
-import { ConsumerRunner, Outcome, type Message } from '@courier/consumer';
-import { RabbitMQConsumerFactory, type RabbitMQConnection } from '@courier/rabbitmq';
+import { ConsumerRunner, Outcome, type Message } from '@courier-nest/consumer';
+import { RabbitMQConsumerFactory, type RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { quietLogger as quiet, TestQueues } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
 import { uniqueName } from '../harness/env';

@@ -1,11 +1,11 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { ConsumerHeaders, ConsumerRunner, Outcome, type Message } from '@courier/consumer';
+import { ConsumerHeaders, ConsumerRunner, Outcome, type Message } from '@courier-nest/consumer';
 import {
   RabbitMQConsumerFactory,
   retryLevelMs,
   retryQueueName,
   type RabbitMQConnection,
-} from '@courier/rabbitmq';
+} from '@courier-nest/rabbitmq';
 import { quietLogger as quiet, sendConfirmed } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
 import { AMQP_URL, uniqueName } from '../harness/env';

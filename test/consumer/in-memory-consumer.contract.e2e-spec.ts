@@ -1,4 +1,4 @@
-import { InMemoryBroker } from '@courier/consumer';
+import { InMemoryBroker } from '@courier-nest/consumer';
 import { uniqueName } from '../harness/env';
 import { describeConsumerContract, type ContractMessage } from './consumer-contract';
 

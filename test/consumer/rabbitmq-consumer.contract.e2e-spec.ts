@@ -1,5 +1,5 @@
-import type { RabbitMQConnection } from '@courier/rabbitmq';
-import { RabbitMQConsumerFactory } from '@courier/rabbitmq';
+import type { RabbitMQConnection } from '@courier-nest/rabbitmq';
+import { RabbitMQConsumerFactory } from '@courier-nest/rabbitmq';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { sendConfirmed } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';

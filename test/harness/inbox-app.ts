@@ -1,9 +1,9 @@
 import { Module, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { InboxModule, type InboxModuleOptions } from '@courier/inbox';
-import { OutboxModule, type OutboxModuleOptions } from '@courier/outbox';
-import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier/rabbitmq';
+import { InboxModule, type InboxModuleOptions } from '@courier-nest/inbox';
+import { OutboxModule, type OutboxModuleOptions } from '@courier-nest/outbox';
+import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier-nest/rabbitmq';
 import { AMQP_URL, DATABASE_URL } from './env';
 
 export interface InboxAppOptions {

@@ -1,8 +1,8 @@
 import { Logger, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OutboxModule, type OutboxModuleOptions } from '@courier/outbox';
-import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier/rabbitmq';
+import { OutboxModule, type OutboxModuleOptions } from '@courier-nest/outbox';
+import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier-nest/rabbitmq';
 import { AMQP_URL, DATABASE_URL } from './env';
 
 export interface OutboxAppOptions {

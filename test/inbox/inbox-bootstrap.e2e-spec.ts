@@ -8,7 +8,7 @@ import {
   InboxRegistry,
   inboxSchemaSql,
   type InboxModuleOptions,
-} from '@courier/inbox';
+} from '@courier-nest/inbox';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 

@@ -12,7 +12,7 @@ import {
   type InboxErrorInfo,
   type InboxHandlerContext,
   type InboxMessage,
-} from '@courier/inbox';
+} from '@courier-nest/inbox';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dropSchema, openDatabase } from '../harness/database';

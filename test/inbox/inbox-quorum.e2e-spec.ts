@@ -1,8 +1,8 @@
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { connect } from 'amqplib';
 import type { Client } from 'pg';
-import { InboxHandler, type InboxMessage } from '@courier/inbox';
-import { RabbitMQInboxBridge } from '@courier/rabbitmq';
+import { InboxHandler, type InboxMessage } from '@courier-nest/inbox';
+import { RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { createInboxApp } from '../harness/inbox-app';

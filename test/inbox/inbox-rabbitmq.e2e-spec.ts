@@ -9,9 +9,9 @@ import {
   InboxService,
   type InboxHandlerContext,
   type InboxMessage,
-} from '@courier/inbox';
-import { OutboxService } from '@courier/outbox';
-import { DEAD_LETTER_REASON_HEADER, RabbitMQConnection, RabbitMQInboxBridge } from '@courier/rabbitmq';
+} from '@courier-nest/inbox';
+import { OutboxService } from '@courier-nest/outbox';
+import { DEAD_LETTER_REASON_HEADER, RabbitMQConnection, RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { brokerControl } from '../harness/broker-control';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, uniqueName } from '../harness/env';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type Client } from 'pg';
-import { inboxSchemaSql } from '@courier/inbox';
-import { InboxSql } from '@courier/inbox/inbox.sql';
+import { inboxSchemaSql } from '@courier-nest/inbox';
+import { InboxSql } from '@courier-nest/inbox/inbox.sql';
 import {
   InboxStore,
   settleParameters,
   type StoredIncoming,
   type WorkOutcome,
-} from '@courier/inbox/inbox.store';
+} from '@courier-nest/inbox/inbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 import { planNodes, literalArguments } from '../harness/query-plans';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type Client } from 'pg';
-import { inboxSchemaSql } from '@courier/inbox';
-import { InboxSql } from '@courier/inbox/inbox.sql';
-import { InboxStore, type StoredIncoming } from '@courier/inbox/inbox.store';
+import { inboxSchemaSql } from '@courier-nest/inbox';
+import { InboxSql } from '@courier-nest/inbox/inbox.sql';
+import { InboxStore, type StoredIncoming } from '@courier-nest/inbox/inbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 

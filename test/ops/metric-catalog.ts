@@ -1,11 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import { ConsumerMetricNames } from '@courier/consumer';
-import { consumerMetricProviders } from '@courier/consumer/metrics/consumer.metrics';
-import { InboxMetricNames } from '@courier/inbox';
-import { inboxMetricProviders } from '@courier/inbox/metrics/inbox.metrics';
-import { OutboxMetricNames } from '@courier/outbox';
-import { outboxMetricProviders } from '@courier/outbox/metrics/outbox.metrics';
+import { ConsumerMetricNames } from '@courier-nest/consumer';
+import { consumerMetricProviders } from '@courier-nest/consumer/metrics/consumer.metrics';
+import { InboxMetricNames } from '@courier-nest/inbox';
+import { inboxMetricProviders } from '@courier-nest/inbox/metrics/inbox.metrics';
+import { OutboxMetricNames } from '@courier-nest/outbox';
+import { outboxMetricProviders } from '@courier-nest/outbox/metrics/outbox.metrics';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
@@ -48,9 +48,9 @@ export interface LibMetrics {
 }
 
 export const LIB_METRICS: readonly LibMetrics[] = [
-  { lib: '@courier/outbox', names: OutboxMetricNames, providers: outboxMetricProviders },
-  { lib: '@courier/inbox', names: InboxMetricNames, providers: inboxMetricProviders },
-  { lib: '@courier/consumer', names: ConsumerMetricNames, providers: consumerMetricProviders },
+  { lib: '@courier-nest/outbox', names: OutboxMetricNames, providers: outboxMetricProviders },
+  { lib: '@courier-nest/inbox', names: InboxMetricNames, providers: inboxMetricProviders },
+  { lib: '@courier-nest/consumer', names: ConsumerMetricNames, providers: consumerMetricProviders },
 ];
 
 /** What a prom-client metric keeps from its configuration (lib/metric.js assigns it to the instance). */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { assertSqlIdentifier } from '@courier/core';
+import { assertSqlIdentifier } from '@courier-nest/core';
 import { checkAppEnvironment } from './app-environment';
 import {
   bindSource,

@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import { register } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { OutboxHealthIndicator, OutboxMetricNames, OutboxRelay, OutboxService } from '@courier/outbox';
+import { OutboxHealthIndicator, OutboxMetricNames, OutboxRelay, OutboxService } from '@courier-nest/outbox';
 import { BrokerProbe } from '../harness/broker';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';

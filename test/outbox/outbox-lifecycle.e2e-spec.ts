@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client, Notification } from 'pg';
 import type { DataSource } from 'typeorm';
-import { OUTBOX_PUBLISHER, OutboxService, type OutboxPublisher } from '@courier/outbox';
+import { OUTBOX_PUBLISHER, OutboxService, type OutboxPublisher } from '@courier-nest/outbox';
 import { BrokerProbe, type ReceivedMessages } from '../harness/broker';
 import { countRows, dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';

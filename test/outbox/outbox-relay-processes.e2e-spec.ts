@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { OutboxService } from '@courier/outbox';
+import { OutboxService } from '@courier-nest/outbox';
 import { BrokerProbe, type ReceivedMessages } from '../harness/broker';
 import { countRows, dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type Client } from 'pg';
-import { outboxSchemaSql } from '@courier/outbox';
-import { OutboxSql } from '@courier/outbox/outbox.sql';
-import { deleteConfirmedParameters, OutboxStore, type OutboxRowInput } from '@courier/outbox/outbox.store';
+import { outboxSchemaSql } from '@courier-nest/outbox';
+import { OutboxSql } from '@courier-nest/outbox/outbox.sql';
+import { deleteConfirmedParameters, OutboxStore, type OutboxRowInput } from '@courier-nest/outbox/outbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 import { planNodes } from '../harness/query-plans';

@@ -9,15 +9,15 @@ import {
   MalformedJsonError,
   PayloadTooLargeError,
   UnsafeJsonError,
-} from '@courier/core';
+} from '@courier-nest/core';
 import {
   OutboxService,
   OutboxTransactionRequiredError,
   OutboxTransactions,
   TransactionalInterceptor,
   type ResolvedOutboxOptions,
-} from '@courier/outbox';
-import type { OutgoingMessage } from '@courier/core';
+} from '@courier-nest/outbox';
+import type { OutgoingMessage } from '@courier-nest/core';
 import { countRows, dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
 import { createOutboxApp } from '../harness/outbox-app';

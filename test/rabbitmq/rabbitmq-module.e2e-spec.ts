@@ -3,14 +3,14 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { InvalidOptionError } from '@courier/core';
-import { OUTBOX_PUBLISHER, OutboxModule, OutboxService, type OutboxPublisher } from '@courier/outbox';
+import { InvalidOptionError } from '@courier-nest/core';
+import { OUTBOX_PUBLISHER, OutboxModule, OutboxService, type OutboxPublisher } from '@courier-nest/outbox';
 import {
   CourierRabbitMQModule,
   RabbitMQConnection,
   RabbitMQHealthIndicator,
   redactUri,
-} from '@courier/rabbitmq';
+} from '@courier-nest/rabbitmq';
 import { BrokerProbe } from '../harness/broker';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, DATABASE_URL, uniqueName } from '../harness/env';

@@ -28,11 +28,11 @@ import {
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ConsumerRunner, type Message } from '@courier/consumer';
-import { MessageLogContext, traceIdOf, type MessageLogFields, type OutgoingMessage } from '@courier/core';
-import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier/inbox';
-import { OutboxService } from '@courier/outbox';
-import { RabbitMQConsumerFactory, RabbitMQInboxBridge, type RabbitMQConnection } from '@courier/rabbitmq';
+import { ConsumerRunner, type Message } from '@courier-nest/consumer';
+import { MessageLogContext, traceIdOf, type MessageLogFields, type OutgoingMessage } from '@courier-nest/core';
+import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier-nest/inbox';
+import { OutboxService } from '@courier-nest/outbox';
+import { RabbitMQConsumerFactory, RabbitMQInboxBridge, type RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { createInboxApp } from '../harness/inbox-app';

@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConsumerModule } from '@courier/consumer';
-import { InboxModule } from '@courier/inbox';
-import { OutboxModule } from '@courier/outbox';
-import { CourierRabbitMQModule } from '@courier/rabbitmq';
+import { ConsumerModule } from '@courier-nest/consumer';
+import { InboxModule } from '@courier-nest/inbox';
+import { OutboxModule } from '@courier-nest/outbox';
+import { CourierRabbitMQModule } from '@courier-nest/rabbitmq';
 import type { SampleEnvironment } from './sample-environment';
 
 type Config = ConfigService<SampleEnvironment, true>;

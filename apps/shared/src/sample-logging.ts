@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ConfigService } from '@nestjs/config';
-import { MessageLogContext } from '@courier/core';
+import { MessageLogContext } from '@courier-nest/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { SampleEnvironment } from './sample-environment';
 

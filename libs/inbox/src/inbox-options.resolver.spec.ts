@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidIdentifierError, InvalidOptionError } from '@courier/core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidIdentifierError, InvalidOptionError } from '@courier-nest/core';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
 import { resolveInboxOptions } from './inbox-options.resolver';

@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   JsonCodec,
   OptionChecks,
-} from '@courier/core';
+} from '@courier-nest/core';
 import { WAITING_RUNS_PER_SLOT } from './dispatcher/claim-on-receive';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InvalidMessageError, assertName } from '@courier/core';
+import { InvalidMessageError, assertName } from '@courier-nest/core';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import { InboxRegistry, type RegisteredHandler } from './inbox.registry';

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange } from '@courier/core';
+import { tidRange } from '@courier-nest/core';
 import { InboxSql } from './inbox.sql';
 
 export interface StoredIncoming {

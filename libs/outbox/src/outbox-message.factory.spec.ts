@@ -1,4 +1,4 @@
-import { InvalidMessageError, type OutgoingMessage, type TraceCarrier } from '@courier/core';
+import { InvalidMessageError, type OutgoingMessage, type TraceCarrier } from '@courier-nest/core';
 import { toOutboxRow } from './outbox-message.factory';
 import { resolveOutboxOptions } from './outbox-options.resolver';
 

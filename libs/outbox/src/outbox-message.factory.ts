@@ -8,7 +8,7 @@ import {
   newMessageId,
   type OutgoingMessage,
   type TraceCarrier,
-} from '@courier/core';
+} from '@courier-nest/core';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
 import type { OutboxRowInput } from './outbox.store';
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidIdentifierError, InvalidOptionError } from '@courier/core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidIdentifierError, InvalidOptionError } from '@courier-nest/core';
 import type { OutboxModuleOptions } from './interfaces/outbox-options.interface';
 import { resolveOutboxOptions } from './outbox-options.resolver';
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   JsonCodec,
   OptionChecks,
-} from '@courier/core';
+} from '@courier-nest/core';
 import type { OutboxModuleOptions, OutboxOrdering } from './interfaces/outbox-options.interface';
 
 /** Options after defaults and validation: what every outbox component reads. */

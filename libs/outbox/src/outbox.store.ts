@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange } from '@courier/core';
+import { tidRange } from '@courier-nest/core';
 import type { OutboxDelivery } from './interfaces/outbox-publisher.interface';
 import { OutboxSql } from './outbox.sql';
 

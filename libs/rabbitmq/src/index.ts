@@ -1,5 +1,6 @@
 export { redactUri } from './connection/redact-uri';
 export { RabbitMQConnection } from './connection/rabbitmq.connection';
+export { createRabbitMQConnection } from './connection/create-rabbitmq-connection';
 export { RabbitMQHealthIndicator } from './health/rabbitmq.health';
 export { DEAD_LETTER_REASON_HEADER, RabbitMQInboxBridge } from './inbox/rabbitmq-inbox.bridge';
 export type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';

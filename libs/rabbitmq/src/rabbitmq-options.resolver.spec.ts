@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@courier/core';
+import { InvalidOptionError } from '@courier-nest/core';
 import type { CourierRabbitMQOptions } from './interfaces';
 import { resolveRabbitMQOptions } from './rabbitmq-options.resolver';
 

@@ -1,4 +1,4 @@
-import { InvalidOptionError, OptionChecks } from '@courier/core';
+import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
 import type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';
 
 export interface ResolvedRabbitMQOptions {

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ConsumerBuilder, type ConsumerRunner } from '@courier/consumer';
-import { RabbitMQConnection, RabbitMQConsumerFactory } from '@courier/rabbitmq';
-import { resolveRabbitMQOptions } from '@courier/rabbitmq/rabbitmq-options.resolver';
+import { ConsumerBuilder, type ConsumerRunner } from '@courier-nest/consumer';
+import {
+  createRabbitMQConnection,
+  RabbitMQConsumerFactory,
+  type RabbitMQConnection,
+} from '@courier-nest/rabbitmq';
 import type { AmqpExecConfig } from '../config';
 import type { AmqpExecLogger } from '../logging';
 import { killAllCommands } from '../workers';
@@ -24,9 +27,10 @@ export class AmqpExec {
     private readonly logger: AmqpExecLogger,
   ) {
     Logger.overrideLogger(logger); // the libraries' own lines (connection, runner) in our format
-    this.connection = new RabbitMQConnection(
-      resolveRabbitMQOptions({ uri: config.url, connectionName: `amqp-exec ${config.queue}` }),
-    );
+    this.connection = createRabbitMQConnection({
+      uri: config.url,
+      connectionName: `amqp-exec ${config.queue}`,
+    });
     const worker = createWorker(config, logger);
     this.runner = new ConsumerBuilder(
       new RabbitMQConsumerFactory(this.connection, {
@@ -48,7 +52,7 @@ export class AmqpExec {
   }
 
   async start(): Promise<void> {
-    await this.connection.onModuleInit();
+    await this.connection.connect();
     this.runner.start();
   }
 
@@ -63,7 +67,7 @@ export class AmqpExec {
     });
     await this.runner.stop();
     killAllCommands(); // those still running after the drain's timeout
-    await this.connection.onApplicationShutdown();
+    await this.connection.close();
     this.logger.info('stopped', { queue: this.config.queue });
   }
 }

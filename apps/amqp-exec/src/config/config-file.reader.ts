@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { JsonCodec, MalformedJsonError, PayloadTooLargeError, UnsafeJsonError } from '@courier/core';
+import { JsonCodec, MalformedJsonError, PayloadTooLargeError, UnsafeJsonError } from '@courier-nest/core';
 import type { RawSetting } from './config-layers';
 import { ConfigMessages } from './config.messages';
 import { SETTING_KEYS, SETTINGS, type SettingKey } from './config.settings';

@@ -1,4 +1,4 @@
-import { JsonCodec } from '@courier/core';
+import { JsonCodec } from '@courier-nest/core';
 import type { FastCgiAddress } from './amqp-exec-config.interface';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidOptionError, OptionChecks } from '@courier/core';
+import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
 import { integerList, MAX_MS, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidOptionError } from '@courier/core';
+import { InvalidOptionError } from '@courier-nest/core';
 import { waitFor } from '../../../../test/harness/wait-for';
 import { ExecWorker } from './exec.worker';
 import type { ExecWorkerOptions } from './exec-worker.options';

@@ -1,9 +1,9 @@
-import type { Message } from '@courier/consumer/interfaces/message.interface';
+import type { Message } from '@courier-nest/consumer';
 import {
   Outcome,
   type ProcessContext,
   type ProcessOutcome,
-} from '@courier/consumer/interfaces/processor.interface';
+} from '@courier-nest/consumer';
 import { scrubCredentials } from '../logging/credential.scrubber';
 import { runCommand, type CommandResult } from './command.runner';
 import {

@@ -1,4 +1,4 @@
-import { InvalidOptionError, OptionChecks } from '@courier/core';
+import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
 import type { FastCgiAddress } from './fastcgi/fastcgi.client';
 import { integerList, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';

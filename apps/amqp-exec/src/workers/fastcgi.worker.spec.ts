@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { InvalidOptionError } from '@courier/core';
+import { InvalidOptionError } from '@courier-nest/core';
 import { PhpFpm } from '../../../../test/harness/php-fpm';
 import { FastCgiWorker } from './fastcgi.worker';
 import type { FastCgiWorkerOptions } from './fastcgi-worker.options';

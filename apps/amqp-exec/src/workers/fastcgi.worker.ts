@@ -1,9 +1,9 @@
-import type { Message } from '@courier/consumer/interfaces/message.interface';
+import type { Message } from '@courier-nest/consumer';
 import {
   Outcome,
   type ProcessContext,
   type ProcessOutcome,
-} from '@courier/consumer/interfaces/processor.interface';
+} from '@courier-nest/consumer';
 import { CgiResponseParser } from './fastcgi/cgi-response.parser';
 import { describeAddress, FastCgiClient } from './fastcgi/fastcgi.client';
 import { FastCgiRequestError } from './fastcgi/errors/fastcgi-request.error';

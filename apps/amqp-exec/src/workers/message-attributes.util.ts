@@ -1,4 +1,4 @@
-import type { Message } from '@courier/consumer/interfaces/message.interface';
+import type { Message } from '@courier-nest/consumer';
 
 /**
  * The attributes both workers hand to the job (`AMQP_EXEC_ATTRIBUTES` for commands,

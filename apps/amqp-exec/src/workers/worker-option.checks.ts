@@ -1,4 +1,4 @@
-import { InvalidOptionError, OptionChecks } from '@courier/core';
+import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './job-output.capture';
 
 /** The longest delay `setTimeout` honours; longer ones fire at once. */

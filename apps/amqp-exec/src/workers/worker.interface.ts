@@ -1,5 +1,5 @@
-import type { Message } from '@courier/consumer/interfaces/message.interface';
-import type { ProcessContext, ProcessOutcome } from '@courier/consumer/interfaces/processor.interface';
+import type { Message } from '@courier-nest/consumer';
+import type { ProcessContext, ProcessOutcome } from '@courier-nest/consumer';
 
 /**
  * Hands one message to something outside this process (a command, a FastCGI server) and

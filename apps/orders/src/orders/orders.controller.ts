@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Transactional } from '@courier/outbox';
+import { Transactional } from '@courier-nest/outbox';
 import { CreateOrderDto } from './create-order.dto';
 import { OrdersService } from './orders.service';
 

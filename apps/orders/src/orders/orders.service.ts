@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException, ConflictException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OutboxService, OutboxTransactions } from '@courier/outbox';
+import { OutboxService, OutboxTransactions } from '@courier-nest/outbox';
 import type { DataSource } from 'typeorm';
 import type { CreateOrderDto } from './create-order.dto';
 import { Order } from './order.entity';

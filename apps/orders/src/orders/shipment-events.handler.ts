@@ -4,7 +4,7 @@ import {
   InboxNonRetryableError,
   type InboxHandlerContext,
   type InboxMessage,
-} from '@courier/inbox';
+} from '@courier-nest/inbox';
 import { Order } from './order.entity';
 import { ShipmentEvents, type ShipmentCreated } from './orders.events';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { InboxHealthIndicator } from '@courier/inbox';
-import { OutboxHealthIndicator } from '@courier/outbox';
-import { RabbitMQHealthIndicator, RabbitMQInboxBridge } from '@courier/rabbitmq';
+import { InboxHealthIndicator } from '@courier-nest/inbox';
+import { OutboxHealthIndicator } from '@courier-nest/outbox';
+import { RabbitMQHealthIndicator, RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { ReadinessState } from './readiness.state';
 
 /**

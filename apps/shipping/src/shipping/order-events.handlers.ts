@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier/inbox';
-import { OutboxService } from '@courier/outbox';
+import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier-nest/inbox';
+import { OutboxService } from '@courier-nest/outbox';
 import { Shipment } from './shipment.entity';
 import { StockReservation } from './stock-reservation.entity';
 

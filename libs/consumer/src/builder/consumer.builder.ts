@@ -1,4 +1,4 @@
-import type { BackoffOptions } from '@courier/core';
+import type { BackoffOptions } from '@courier-nest/core';
 import type { LoggerService } from '@nestjs/common';
 import { ConsumerConfigurationError } from '../errors/consumer-configuration.error';
 import type { ConsumerFactory } from '../interfaces/consumer.interface';

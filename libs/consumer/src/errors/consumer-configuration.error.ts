@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** A `@ConsumeQueue` or `ConsumerModule` setting that cannot work; raised at bootstrap. */
 export class ConsumerConfigurationError extends CourierError {

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /**
  * Throw from a processor for a message that can never be processed (invalid data,

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** The processor did not settle within `processTimeoutMs`; its signal was aborted. */
 export class ProcessTimeoutError extends CourierError {

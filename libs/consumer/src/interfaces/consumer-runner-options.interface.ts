@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { BackoffOptions } from '@courier/core';
+import type { BackoffOptions } from '@courier-nest/core';
 import type { ConsumerObserver } from './consumer-observer.interface';
 
 /**

@@ -1,4 +1,4 @@
-import { WireHeaders, isValidTraceparent } from '@courier/core';
+import { WireHeaders, isValidTraceparent } from '@courier-nest/core';
 import { ConsumerHeaders } from '../consumer.constants';
 import type { MessageAttributes, MessageContext } from '../interfaces/message.interface';
 

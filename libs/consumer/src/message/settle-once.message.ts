@@ -1,4 +1,4 @@
-import { JsonCodec, MAX_BACKOFF_DELAY_MS } from '@courier/core';
+import { JsonCodec, MAX_BACKOFF_DELAY_MS } from '@courier-nest/core';
 import { MessageDecodeError } from '../errors/message-decode.error';
 import type {
   DeadLetterDetails,

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@courier/core';
+import { InvalidOptionError } from '@courier-nest/core';
 import { resolveRunnerOptions } from './consumer-runner-options.resolver';
 
 describe('resolveRunnerOptions', () => {

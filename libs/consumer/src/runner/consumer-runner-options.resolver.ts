@@ -1,5 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { BackoffPolicy, OptionChecks } from '@courier/core';
+import { BackoffPolicy, OptionChecks } from '@courier-nest/core';
 import type { ConsumerRunnerOptions, FailureStrategy } from '../interfaces/consumer-runner-options.interface';
 import type { ConsumerObserver } from '../interfaces/consumer-observer.interface';
 

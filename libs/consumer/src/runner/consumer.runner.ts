@@ -1,4 +1,4 @@
-import { delay, MessageLogContext, OptionChecks, type MessageLogFields } from '@courier/core';
+import { delay, MessageLogContext, OptionChecks, type MessageLogFields } from '@courier-nest/core';
 import type { LoggerService } from '@nestjs/common';
 import type { Consumer, ConsumerFactory, ConsumerSink } from '../interfaces/consumer.interface';
 import type { ConsumerRunnerOptions } from '../interfaces/consumer-runner-options.interface';

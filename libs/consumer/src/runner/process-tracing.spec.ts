@@ -6,7 +6,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { MessageLogContext, type MessageLogFields } from '@courier/core';
+import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
 import type { Message } from '../interfaces/message.interface';
 import { Outcome, type Processor } from '../interfaces/processor.interface';
 import { InMemoryBroker } from '../memory/in-memory.broker';

@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { contextFromTraceCarrier, runInSpan, traceCarrierOf } from '@courier/core';
+import { contextFromTraceCarrier, runInSpan, traceCarrierOf } from '@courier-nest/core';
 import type { Message } from '../interfaces/message.interface';
 import type { ProcessOutcome } from '../interfaces/processor.interface';
 
-export const CONSUMER_TRACER = '@courier/consumer';
+export const CONSUMER_TRACER = '@courier-nest/consumer';
 
 type Result = ProcessOutcome | void;
 

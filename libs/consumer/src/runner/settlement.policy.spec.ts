@@ -1,4 +1,4 @@
-import { BackoffPolicy } from '@courier/core';
+import { BackoffPolicy } from '@courier-nest/core';
 import { NonRetryableError } from '../errors/non-retryable.error';
 import { MessageDecodeError } from '../errors/message-decode.error';
 import { Outcome } from '../interfaces/processor.interface';

@@ -1,4 +1,4 @@
-import { MAX_BACKOFF_DELAY_MS, type BackoffPolicy } from '@courier/core';
+import { MAX_BACKOFF_DELAY_MS, type BackoffPolicy } from '@courier-nest/core';
 import { NonRetryableError } from '../errors/non-retryable.error';
 import type { FailureStrategy } from '../interfaces/consumer-runner-options.interface';
 import type { ProcessOutcome } from '../interfaces/processor.interface';

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 
 export interface SpanSpec {
-  /** Instrumentation scope: the tracer's name, e.g. `@courier/inbox`. */
+  /** Instrumentation scope: the tracer's name, e.g. `@courier-nest/inbox`. */
   tracer: string;
   name: string;
   kind?: SpanKind;

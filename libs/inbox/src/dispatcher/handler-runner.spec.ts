@@ -1,4 +1,4 @@
-import { JsonCodec } from '@courier/core';
+import { JsonCodec } from '@courier-nest/core';
 import type { DataSource } from 'typeorm';
 import type { RegisteredHandler } from '../inbox.registry';
 import type { ClaimedWork, InboxStore } from '../inbox.store';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { raceDeadline, type JsonCodec, type TraceCarrier } from '@courier/core';
+import { raceDeadline, type JsonCodec, type TraceCarrier } from '@courier-nest/core';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { InboxNonRetryableError } from '../errors/inbox-non-retryable.error';
 import type { RegisteredHandler } from '../inbox.registry';

@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { contextFromTraceCarrier, runInSpan, WireHeaders, type TraceCarrier } from '@courier/core';
+import { contextFromTraceCarrier, runInSpan, WireHeaders, type TraceCarrier } from '@courier-nest/core';
 import type { ClaimedWork } from '../inbox.store';
 import type { RunResult } from './handler-runner';
 
-export const INBOX_TRACER = '@courier/inbox';
+export const INBOX_TRACER = '@courier-nest/inbox';
 
 /**
  * Runs one handler attempt in its message's trace: the producer's span context (stored

@@ -13,7 +13,7 @@ import {
   WakeSignal,
   WireHeaders,
   type MessageLogFields,
-} from '@courier/core';
+} from '@courier-nest/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** The reason a handler's signal is aborted with when it runs past its timeout. */
 export class HandlerTimeoutError extends CourierError {

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** The inbox cannot start as configured (duplicate handler, retention shorter than retries…). */
 export class InboxConfigurationError extends CourierError {

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /**
  * Throw from a handler for a message it can never process (invalid data, a

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from '@courier/core';
+import type { BackoffOptions } from '@courier-nest/core';
 
 export interface InboxDeadInfo {
   messageId: string;

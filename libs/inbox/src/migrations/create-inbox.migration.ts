@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { schemaMigration } from '@courier/core';
+import { schemaMigration } from '@courier-nest/core';
 import { inboxDropSql, inboxSchemaSql } from './inbox-schema.sql';
 
 /**

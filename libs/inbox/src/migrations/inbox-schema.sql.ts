@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier/core';
+import { quoteIdentifier } from '@courier-nest/core';
 
 /**
  * The inbox DDL, idempotent. One row per received message (its id is the dedup key)

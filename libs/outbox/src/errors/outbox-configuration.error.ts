@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** The outbox cannot start as configured; raised at bootstrap. */
 export class OutboxConfigurationError extends CourierError {

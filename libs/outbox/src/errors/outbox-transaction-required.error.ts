@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /** `publish` was called where its write could not join a transaction. */
 export class OutboxTransactionRequiredError extends CourierError {

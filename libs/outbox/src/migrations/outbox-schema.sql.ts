@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier/core';
+import { quoteIdentifier } from '@courier-nest/core';
 
 /**
  * The outbox DDL, idempotent (IF NOT EXISTS), so the migration, the bootstrap option

@@ -1,4 +1,4 @@
-import { BackoffPolicy } from '@courier/core';
+import { BackoffPolicy } from '@courier-nest/core';
 import type { ClaimedRow } from '../outbox.store';
 import { sortOutcomes } from './batch-outcomes';
 

@@ -1,4 +1,4 @@
-import type { BackoffPolicy } from '@courier/core';
+import type { BackoffPolicy } from '@courier-nest/core';
 import type { PublishResult } from '../interfaces/outbox-publisher.interface';
 import type { ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayMessageOutcome } from './relay-batch-result.interface';

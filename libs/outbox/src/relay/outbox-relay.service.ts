@@ -14,7 +14,7 @@ import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
-import { delay, WakeSignal } from '@courier/core';
+import { delay, WakeSignal } from '@courier-nest/core';
 import { emptyResult, sortOutcomes } from './batch-outcomes';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');

@@ -23,6 +23,12 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(RESOLVED_RABBITMQ_OPTIONS) private readonly options: ResolvedRabbitMQOptions) {}
 
   async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Opens the connection (Nest calls this at module init); recovery starts with it. */
+  async connect(): Promise<void> {
+    if (this.model) return;
     const { initialDelayMs, maxDelayMs } = this.options.reconnect;
     this.model = await connect(this.options.uri, {
       clientProperties: { connection_name: this.options.connectionName },
@@ -54,6 +60,11 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  /** Closes the connection and stops recovering it (Nest calls this at shutdown). */
+  async close(): Promise<void> {
     this.connected = false;
     await this.model?.close().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import type { ConsumeMessage, Options } from 'amqplib';
-import { ConsumerHeaders, type MessageAttributes } from '@courier/consumer';
+import { ConsumerHeaders, type MessageAttributes } from '@courier-nest/consumer';
 
 /**
  * A delivery's properties and fields as the consumer port's attributes. A message that

@@ -1,5 +1,5 @@
 import type { ConfirmChannel } from 'amqplib';
-import { DEFAULT_DEAD_LETTER_SUFFIX, type Consumer, type ConsumerFactory } from '@courier/consumer';
+import { DEFAULT_DEAD_LETTER_SUFFIX, type Consumer, type ConsumerFactory } from '@courier-nest/consumer';
 import type { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumer } from './rabbitmq.consumer';
 import { RetryQueues } from './retry-queues';

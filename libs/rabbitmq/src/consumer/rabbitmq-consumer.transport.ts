@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ConsumerFactory, ConsumerTransport } from '@courier/consumer';
+import type { ConsumerFactory, ConsumerTransport } from '@courier-nest/consumer';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumerFactory } from './rabbitmq-consumer.factory';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
-import { ConsumerHeaders, SettleOnceMessage, type DeadLetterDetails } from '@courier/consumer';
+import { ConsumerHeaders, SettleOnceMessage, type DeadLetterDetails } from '@courier-nest/consumer';
 import { attributesOf } from './amqp-attributes.mapper';
 
 /** What a RabbitMQ message needs from its consumer to settle on the channel it came from. */

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import { MessageLogContext, type MessageLogFields } from '@courier/core';
-import type { IncomingMessage, InboxService } from '@courier/inbox';
+import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
+import type { IncomingMessage, InboxService } from '@courier-nest/inbox';
 import { InboxStoreBatcher } from './inbox-store.batcher';
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };

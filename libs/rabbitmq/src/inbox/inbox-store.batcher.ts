@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
-import { Outcome, type ProcessOutcome } from '@courier/consumer';
-import type { IncomingMessage, InboxService } from '@courier/inbox';
+import { Outcome, type ProcessOutcome } from '@courier-nest/consumer';
+import type { IncomingMessage, InboxService } from '@courier-nest/inbox';
 
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
 const MAX_STORES_IN_FLIGHT = 3;

@@ -13,13 +13,13 @@ import {
   Outcome,
   type Message,
   type ProcessOutcome,
-} from '@courier/consumer';
+} from '@courier-nest/consumer';
 import {
   InboxRegistry,
   InboxService,
   RESOLVED_INBOX_OPTIONS,
   type ResolvedInboxOptions,
-} from '@courier/inbox';
+} from '@courier-nest/inbox';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumerFactory } from '../consumer/rabbitmq-consumer.factory';
 import type { RabbitMQMessage } from '../consumer/rabbitmq.message';

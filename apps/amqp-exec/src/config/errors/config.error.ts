@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 import { scrubCredentials } from '../../logging/credential.scrubber';
 
 /**

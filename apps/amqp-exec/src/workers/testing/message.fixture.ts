@@ -1,5 +1,5 @@
-import type { Message, MessageAttributes } from '@courier/consumer/interfaces/message.interface';
-import type { ProcessContext } from '@courier/consumer/interfaces/processor.interface';
+import type { Message, MessageAttributes } from '@courier-nest/consumer';
+import type { ProcessContext } from '@courier-nest/consumer';
 
 /** A delivery for worker specs: settling is not the workers' business, so those methods throw. */
 export function fakeMessage(

@@ -1,4 +1,4 @@
-import { CourierError } from '@courier/core';
+import { CourierError } from '@courier-nest/core';
 
 /**
  * Why a FastCGI request got no complete response:
