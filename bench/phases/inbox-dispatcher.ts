@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InboxDispatcher, InboxService, type InboxModuleOptions } from '@courier-nest/inbox';
+import { InboxService, type InboxModuleOptions } from '@courier-nest/inbox';
+import { InboxDispatcher } from '@courier-nest/inbox/dispatcher/inbox-dispatcher.service';
 import { uniqueName } from '../../test/harness/env';
 import { createInboxApp } from '../../test/harness/inbox-app';
 import type { BenchContext } from '../support/bench-context';

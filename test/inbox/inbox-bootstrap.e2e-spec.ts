@@ -5,10 +5,10 @@ import {
   InboxConfigurationError,
   InboxHandler,
   InboxModule,
-  InboxRegistry,
   inboxSchemaSql,
   type InboxModuleOptions,
 } from '@courier-nest/inbox';
+import { InboxRegistry } from '@courier-nest/inbox/inbox.registry';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 

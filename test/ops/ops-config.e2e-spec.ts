@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { assertSqlIdentifier } from '@courier-nest/core';
+import { assertSqlIdentifier } from '@courier-nest/core/internal';
 import { checkAppEnvironment } from './app-environment';
 import {
   bindSource,

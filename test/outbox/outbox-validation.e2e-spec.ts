@@ -15,8 +15,8 @@ import {
   OutboxTransactionRequiredError,
   OutboxTransactions,
   TransactionalInterceptor,
-  type ResolvedOutboxOptions,
 } from '@courier-nest/outbox';
+import type { ResolvedOutboxOptions } from '@courier-nest/outbox/outbox-options.resolver';
 import type { OutgoingMessage } from '@courier-nest/core';
 import { countRows, dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';

@@ -9,8 +9,8 @@ import {
   CourierRabbitMQModule,
   RabbitMQConnection,
   RabbitMQHealthIndicator,
-  redactUri,
 } from '@courier-nest/rabbitmq';
+import { redactUri } from '@courier-nest/rabbitmq/connection/redact-uri';
 import { BrokerProbe } from '../harness/broker';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, DATABASE_URL, uniqueName } from '../harness/env';

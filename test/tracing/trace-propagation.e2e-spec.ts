@@ -29,7 +29,12 @@ import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'a
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ConsumerRunner, type Message } from '@courier-nest/consumer';
-import { MessageLogContext, traceIdOf, type MessageLogFields, type OutgoingMessage } from '@courier-nest/core';
+import {
+  MessageLogContext,
+  traceIdOf,
+  type MessageLogFields,
+  type OutgoingMessage,
+} from '@courier-nest/core';
 import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier-nest/inbox';
 import { OutboxService } from '@courier-nest/outbox';
 import { RabbitMQConsumerFactory, RabbitMQInboxBridge, type RabbitMQConnection } from '@courier-nest/rabbitmq';

@@ -1,4 +1,4 @@
-export * from './consumer.constants';
+export { CONSUMER_TRANSPORT, ConsumerHeaders, DEFAULT_DEAD_LETTER_SUFFIX } from './consumer.constants';
 export * from './errors';
 export type * from './interfaces/consumer.interface';
 export type * from './interfaces/consumer-observer.interface';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { PgListener } from '@courier-nest/core';
+import { PgListener } from '@courier-nest/core/internal';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';

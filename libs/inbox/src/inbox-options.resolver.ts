@@ -1,12 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import {
-  assertSqlIdentifier,
-  BackoffPolicy,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  JsonCodec,
-  OptionChecks,
-} from '@courier-nest/core';
+import { BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
+import { assertSqlIdentifier, OptionChecks } from '@courier-nest/core/internal';
 import { WAITING_RUNS_PER_SLOT } from './dispatcher/claim-on-receive';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { applySchema } from '@courier-nest/core';
+import { applySchema } from '@courier-nest/core/internal';
 import { inboxSchemaSql } from './migrations/inbox-schema.sql';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';

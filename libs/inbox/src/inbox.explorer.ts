@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { assertName } from '@courier-nest/core';
+import { assertName } from '@courier-nest/core/internal';
 import { InboxHandlerMetadataDecorator } from './decorators/inbox-handler.decorator';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';

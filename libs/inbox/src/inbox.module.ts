@@ -6,8 +6,10 @@ import type { DataSource } from 'typeorm';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import { InboxHealthIndicator } from './health/inbox.health';
+import { INBOX_FEED } from '@courier-nest/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import { InboxExplorer } from './inbox.explorer';
+import { inboxFeedProvider } from './inbox-feed.provider';
 import { ConfigurableInboxModule, INBOX_MODULE_OPTIONS, INBOX_OPTIONS_TYPE } from './inbox.module-definition';
 import { InboxNotificationListener } from './inbox-notification.listener';
 import { resolveInboxOptions, type ResolvedInboxOptions } from './inbox-options.resolver';
@@ -61,14 +63,14 @@ import { InboxRetention } from './retention/inbox-retention.service';
     InboxRetention,
     InboxService,
     InboxHealthIndicator,
+    inboxFeedProvider,
   ],
   exports: [
     InboxService,
-    InboxRegistry,
     InboxDispatcher,
     InboxRetention,
     InboxHealthIndicator,
-    RESOLVED_INBOX_OPTIONS,
+    INBOX_FEED,
   ],
 })
 export class InboxModule extends ConfigurableInboxModule {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InvalidMessageError, assertName } from '@courier-nest/core';
+import { InvalidMessageError } from '@courier-nest/core';
+import { assertName } from '@courier-nest/core/internal';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import { InboxRegistry, type RegisteredHandler } from './inbox.registry';
@@ -11,7 +12,7 @@ import {
   type ReceivedRows,
   type StoredIncoming,
 } from './inbox.store';
-import type { IncomingMessage } from './interfaces/inbox-message.interface';
+import type { IncomingMessage } from '@courier-nest/core';
 import { claimedOnReceive, leftPending, rowsFitting } from './dispatcher/claim-on-receive';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
 import { InboxMetrics } from './metrics/inbox.metrics';

@@ -1,4 +1,4 @@
-import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier-nest/core';
+import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier-nest/core/internal';
 
 /** Every statement the inbox runs, built once per schema and prepared by name. */
 export class InboxSql {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange } from '@courier-nest/core';
+import { tidRange } from '@courier-nest/core/internal';
 import { InboxSql } from './inbox.sql';
 
 export interface StoredIncoming {

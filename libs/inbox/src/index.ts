@@ -1,18 +1,27 @@
-export * from './decorators/inbox-handler.decorator';
-export { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
-export * from './errors';
-export * from './health/inbox.health';
-export { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
+// The public surface of @courier-nest/inbox: what an application writes against.
 export { InboxModule } from './inbox.module';
-export { INBOX_ASYNC_OPTIONS_TYPE, INBOX_OPTIONS_TYPE } from './inbox.module-definition';
-export type { ResolvedInboxOptions } from './inbox-options.resolver';
-export { InboxRegistry, type RegisteredHandler } from './inbox.registry';
+export type { InboxDeadInfo, InboxErrorInfo, InboxModuleOptions } from './interfaces/inbox-options.interface';
+export { InboxHandler } from './decorators/inbox-handler.decorator';
+export type { InboxHandlerContext, InboxHandlerFn, InboxHandlerOptions } from './interfaces/inbox-handler.interface';
+export type { InboxMessage } from './interfaces/inbox-message.interface';
 export { InboxService, type ReceiveResult } from './inbox.service';
 export type { DeadInboxHandler, InboxStats } from './inbox.store';
-export * from './interfaces/inbox-handler.interface';
-export * from './interfaces/inbox-message.interface';
-export * from './interfaces/inbox-options.interface';
+export { InboxRetention } from './retention/inbox-retention.service';
+export * from './errors';
+export { InboxHealthIndicator, type InboxHealthThresholds } from './health/inbox.health';
 export { InboxMetricNames } from './metrics/inbox.metrics';
 export { inboxMigrations } from './migrations/create-inbox.migration';
 export { inboxSchemaSql } from './migrations/inbox-schema.sql';
-export { InboxRetention } from './retention/inbox-retention.service';
+// What a handler or a receive meets from core, so that users of the inbox need no other package.
+export {
+  CourierError,
+  InvalidIdentifierError,
+  InvalidMessageError,
+  InvalidOptionError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnsafeJsonError,
+  type BackoffOptions,
+} from '@courier-nest/core';
+// The port a transport feeds the inbox through (CourierRabbitMQModule uses it).
+export { INBOX_FEED, type InboxFeed, type IncomingMessage } from '@courier-nest/core';

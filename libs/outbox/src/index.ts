@@ -1,18 +1,34 @@
-export * from './errors';
-export * from './health/outbox.health';
-export * from './interfaces/outbox-options.interface';
-export * from './interfaces/outbox-publisher.interface';
-export { outboxMigrations } from './migrations/create-outbox.migration';
-export { outboxSchemaSql } from './migrations/outbox-schema.sql';
-export { OutboxMetricNames } from './metrics/outbox.metrics';
-export { OUTBOX_PUBLISHER, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+// The public surface of @courier-nest/outbox: what an application writes against.
 export { OutboxModule } from './outbox.module';
-export { OUTBOX_ASYNC_OPTIONS_TYPE, OUTBOX_OPTIONS_TYPE } from './outbox.module-definition';
-export type { ResolvedOutboxOptions } from './outbox-options.resolver';
+export type { OutboxModuleOptions, OutboxOrdering, OutboxRelayOptions } from './interfaces/outbox-options.interface';
 export { OutboxService } from './outbox.service';
 export type { DeadOutboxMessage, OutboxStats } from './outbox.store';
-export type { RelayBatchResult, RelayMessageOutcome } from './relay/relay-batch-result.interface';
 export { OutboxRelay } from './relay/outbox-relay.service';
+export type { RelayBatchResult, RelayMessageOutcome } from './relay/relay-batch-result.interface';
 export { OutboxTransactions } from './transaction/outbox-transactions.service';
 export { Transactional } from './transaction/transactional.decorator';
 export { TransactionalInterceptor } from './transaction/transactional.interceptor';
+export * from './errors';
+export { OutboxHealthIndicator, type OutboxHealthThresholds } from './health/outbox.health';
+export { OutboxMetricNames } from './metrics/outbox.metrics';
+export { outboxMigrations } from './migrations/create-outbox.migration';
+export { outboxSchemaSql } from './migrations/outbox-schema.sql';
+// What a publish takes and the errors it throws, so that users of the outbox need no other package.
+export {
+  CourierError,
+  InvalidIdentifierError,
+  InvalidMessageError,
+  InvalidOptionError,
+  PayloadTooLargeError,
+  UnsafeJsonError,
+  type BackoffOptions,
+  type OutgoingMessage,
+} from '@courier-nest/core';
+// The port a transport implements (CourierRabbitMQModule provides it).
+export {
+  OUTBOX_PUBLISHER,
+  type OutboxDelivery,
+  type OutboxPublisher,
+  type PublishFailureReason,
+  type PublishResult,
+} from '@courier-nest/core';

@@ -1,4 +1,5 @@
-import { InvalidMessageError, type OutgoingMessage, type TraceCarrier } from '@courier-nest/core';
+import { InvalidMessageError, type OutgoingMessage } from '@courier-nest/core';
+import { type TraceCarrier } from '@courier-nest/core/internal';
 import { toOutboxRow } from './outbox-message.factory';
 import { resolveOutboxOptions } from './outbox-options.resolver';
 

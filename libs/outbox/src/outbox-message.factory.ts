@@ -1,14 +1,12 @@
+import { InvalidMessageError, newMessageId, type OutgoingMessage } from '@courier-nest/core';
 import {
   assertName,
   assertOptionalText,
   assertTraceparent,
   assertUserHeaders,
-  InvalidMessageError,
   MAX_TRACESTATE_LENGTH,
-  newMessageId,
-  type OutgoingMessage,
   type TraceCarrier,
-} from '@courier-nest/core';
+} from '@courier-nest/core/internal';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
 import type { OutboxRowInput } from './outbox.store';
 

@@ -1,12 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import {
-  assertSqlIdentifier,
-  BackoffPolicy,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  JsonCodec,
-  OptionChecks,
-} from '@courier-nest/core';
+import { BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
+import { assertSqlIdentifier, OptionChecks } from '@courier-nest/core/internal';
 import type { OutboxModuleOptions, OutboxOrdering } from './interfaces/outbox-options.interface';
 
 /** Options after defaults and validation: what every outbox component reads. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { applySchema } from '@courier-nest/core';
+import { applySchema } from '@courier-nest/core/internal';
 import { outboxSchemaSql } from './migrations/outbox-schema.sql';
 import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';

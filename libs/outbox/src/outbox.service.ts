@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { captureTraceContext, InvalidMessageError, type OutgoingMessage } from '@courier-nest/core';
+import { InvalidMessageError, type OutgoingMessage } from '@courier-nest/core';
+import { captureTraceContext } from '@courier-nest/core/internal';
 import { OutboxTransactionRequiredError } from './errors/outbox-transaction-required.error';
 import { toOutboxRow } from './outbox-message.factory';
 import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';

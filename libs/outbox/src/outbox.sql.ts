@@ -1,4 +1,4 @@
-import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier-nest/core';
+import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier-nest/core/internal';
 
 /**
  * Every statement the outbox runs, built once per schema. Each has a stable name so

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange } from '@courier-nest/core';
-import type { OutboxDelivery } from './interfaces/outbox-publisher.interface';
+import { tidRange } from '@courier-nest/core/internal';
+import type { OutboxDelivery } from '@courier-nest/core';
 import { OutboxSql } from './outbox.sql';
 
 /** A row the relay holds a lease on, ready to publish. */

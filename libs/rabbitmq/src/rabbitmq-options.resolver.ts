@@ -1,4 +1,5 @@
-import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
+import { InvalidOptionError } from '@courier-nest/core';
+import { OptionChecks } from '@courier-nest/core/internal';
 import type { CourierRabbitMQOptions, RabbitMQInboxOptions } from './interfaces';
 
 export interface ResolvedRabbitMQOptions {

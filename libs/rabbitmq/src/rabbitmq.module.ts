@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CONSUMER_TRANSPORT } from '@courier-nest/consumer';
-import { OUTBOX_PUBLISHER } from '@courier-nest/outbox';
+import { OUTBOX_PUBLISHER } from '@courier-nest/core';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';

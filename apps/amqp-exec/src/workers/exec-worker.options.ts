@@ -1,4 +1,5 @@
-import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
+import { InvalidOptionError } from '@courier-nest/core';
+import { OptionChecks } from '@courier-nest/core/internal';
 import { integerList, MAX_MS, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';
 

@@ -1,4 +1,5 @@
-import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
+import { InvalidOptionError } from '@courier-nest/core';
+import { OptionChecks } from '@courier-nest/core/internal';
 import type { FastCgiAddress } from './fastcgi/fastcgi.client';
 import { integerList, resolveCommonWorkerOptions } from './worker-option.checks';
 import type { WorkerLogger } from './worker.interface';

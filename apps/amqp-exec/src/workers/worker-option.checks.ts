@@ -1,4 +1,5 @@
-import { InvalidOptionError, OptionChecks } from '@courier-nest/core';
+import { InvalidOptionError } from '@courier-nest/core';
+import { OptionChecks } from '@courier-nest/core/internal';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './job-output.capture';
 
 /** The longest delay `setTimeout` honours; longer ones fire at once. */

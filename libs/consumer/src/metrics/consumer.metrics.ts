@@ -6,7 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { BoundedLabel } from '@courier-nest/core';
+import { BoundedLabel } from '@courier-nest/core/internal';
 import type { ConsumerObserver, SettlementKind } from '../interfaces/consumer-observer.interface';
 
 export const ConsumerMetricNames = {

@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { BackoffPolicy, OptionChecks } from '@courier-nest/core';
+import { BackoffPolicy } from '@courier-nest/core';
+import { OptionChecks } from '@courier-nest/core/internal';
 import type { ConsumerRunnerOptions, FailureStrategy } from '../interfaces/consumer-runner-options.interface';
 import type { ConsumerObserver } from '../interfaces/consumer-observer.interface';
 

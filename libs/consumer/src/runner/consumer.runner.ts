@@ -1,4 +1,5 @@
-import { delay, MessageLogContext, OptionChecks, type MessageLogFields } from '@courier-nest/core';
+import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
+import { delay, OptionChecks } from '@courier-nest/core/internal';
 import type { LoggerService } from '@nestjs/common';
 import type { Consumer, ConsumerFactory, ConsumerSink } from '../interfaces/consumer.interface';
 import type { ConsumerRunnerOptions } from '../interfaces/consumer-runner-options.interface';

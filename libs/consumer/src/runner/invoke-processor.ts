@@ -1,4 +1,4 @@
-import { raceDeadline } from '@courier-nest/core';
+import { raceDeadline } from '@courier-nest/core/internal';
 import { ProcessTimeoutError } from '../errors/process-timeout.error';
 import type { Message } from '../interfaces/message.interface';
 import type { ProcessContext, ProcessOutcome, Processor } from '../interfaces/processor.interface';

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { contextFromTraceCarrier, runInSpan, traceCarrierOf } from '@courier-nest/core';
+import { contextFromTraceCarrier, runInSpan, traceCarrierOf } from '@courier-nest/core/internal';
 import type { Message } from '../interfaces/message.interface';
 import type { ProcessOutcome } from '../interfaces/processor.interface';
 

@@ -1,4 +1,4 @@
-import { delay } from '@courier-nest/core';
+import { delay } from '@courier-nest/core/internal';
 import type { LoggerService } from '@nestjs/common';
 import type { Message } from '../interfaces/message.interface';
 import type { Settlement } from './settlement.policy';

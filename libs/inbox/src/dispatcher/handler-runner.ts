@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { raceDeadline, type JsonCodec, type TraceCarrier } from '@courier-nest/core';
+import { type JsonCodec } from '@courier-nest/core';
+import { raceDeadline, type TraceCarrier } from '@courier-nest/core/internal';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { InboxNonRetryableError } from '../errors/inbox-non-retryable.error';
 import type { RegisteredHandler } from '../inbox.registry';

@@ -5,7 +5,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { traceCarrierOf } from '@courier-nest/core';
+import { traceCarrierOf } from '@courier-nest/core/internal';
 import type { ClaimedWork } from '../inbox.store';
 import type { RunResult } from './handler-runner';
 import { INBOX_TRACER, traceHandlerRun } from './handler-tracing';

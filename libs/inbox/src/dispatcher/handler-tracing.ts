@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { contextFromTraceCarrier, runInSpan, WireHeaders, type TraceCarrier } from '@courier-nest/core';
+import { WireHeaders } from '@courier-nest/core';
+import { contextFromTraceCarrier, runInSpan, type TraceCarrier } from '@courier-nest/core/internal';
 import type { ClaimedWork } from '../inbox.store';
 import type { RunResult } from './handler-runner';
 

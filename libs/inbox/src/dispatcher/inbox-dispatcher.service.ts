@@ -6,14 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  delay,
-  MessageLogContext,
-  traceCarrierOf,
-  WakeSignal,
-  WireHeaders,
-  type MessageLogFields,
-} from '@courier-nest/core';
+import { MessageLogContext, WireHeaders, type MessageLogFields } from '@courier-nest/core';
+import { delay, traceCarrierOf, WakeSignal } from '@courier-nest/core/internal';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { withTimeout } from '@courier-nest/core';
+import { withTimeout } from '@courier-nest/core/internal';
 import { InboxDispatcher } from '../dispatcher/inbox-dispatcher.service';
 import { InboxStore } from '../inbox.store';
 

@@ -12,20 +12,3 @@ export interface InboxMessage<TPayload = unknown> {
   occurredAt: Date | null;
   receivedAt: Date;
 }
-
-/** What `InboxService.receive` takes: a message from any transport. */
-export interface IncomingMessage<TPayload = unknown> {
-  id: string;
-  eventType: string;
-  type?: string | null;
-  payload: TPayload;
-  /**
-   * The payload's JSON text when the transport has it already (e.g. the body it decoded
-   * `payload` from with the inbox's codec): it is stored as is, saving an encode, and a
-   * handler run that starts in this process as the message is stored may get `payload`
-   * itself instead of decoding the text again. Must decode to `payload`.
-   */
-  encodedPayload?: string;
-  occurredAt?: Date | null;
-  headers?: Record<string, string>;
-}

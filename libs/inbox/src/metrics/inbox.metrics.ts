@@ -6,7 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
-import { BoundedLabel, cachedSnapshot } from '@courier-nest/core';
+import { BoundedLabel, cachedSnapshot } from '@courier-nest/core/internal';
 import type { RunResult } from '../dispatcher/handler-runner';
 import { InboxStore, type InboxStats } from '../inbox.store';
 

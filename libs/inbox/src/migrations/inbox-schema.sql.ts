@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier-nest/core';
+import { quoteIdentifier } from '@courier-nest/core/internal';
 
 /**
  * The inbox DDL, idempotent. One row per received message (its id is the dedup key)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { withTimeout } from '@courier-nest/core';
+import { withTimeout } from '@courier-nest/core/internal';
 import { RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore } from '../outbox.store';

@@ -6,7 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { BoundedLabel, cachedSnapshot } from '@courier-nest/core';
+import { BoundedLabel, cachedSnapshot } from '@courier-nest/core/internal';
 import { OutboxStore, type OutboxStats } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from '../relay/relay-batch-result.interface';
 

@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { schemaMigration } from '@courier-nest/core';
+import { schemaMigration } from '@courier-nest/core/internal';
 import { outboxDropSql, outboxSchemaSql } from './outbox-schema.sql';
 
 /**

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@courier-nest/core';
+import { quoteIdentifier } from '@courier-nest/core/internal';
 
 /**
  * The outbox DDL, idempotent (IF NOT EXISTS), so the migration, the bootstrap option

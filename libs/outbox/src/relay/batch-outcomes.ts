@@ -1,5 +1,5 @@
 import type { BackoffPolicy } from '@courier-nest/core';
-import type { PublishResult } from '../interfaces/outbox-publisher.interface';
+import type { PublishResult } from '@courier-nest/core';
 import type { ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayMessageOutcome } from './relay-batch-result.interface';
 

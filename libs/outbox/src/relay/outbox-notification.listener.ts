@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { PgListener } from '@courier-nest/core';
+import { PgListener } from '@courier-nest/core/internal';
 import { RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore } from '../outbox.store';

@@ -8,13 +8,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { OutboxConfigurationError } from '../errors/outbox-configuration.error';
-import type { OutboxPublisher, PublishResult } from '../interfaces/outbox-publisher.interface';
-import { OUTBOX_PUBLISHER, RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
+import { OUTBOX_PUBLISHER, type OutboxPublisher, type PublishResult } from '@courier-nest/core';
+import { RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
 import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
-import { delay, WakeSignal } from '@courier-nest/core';
+import { delay, WakeSignal } from '@courier-nest/core/internal';
 import { emptyResult, sortOutcomes } from './batch-outcomes';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');

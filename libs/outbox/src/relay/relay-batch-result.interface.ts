@@ -1,4 +1,4 @@
-import type { PublishFailureReason } from '../interfaces/outbox-publisher.interface';
+import type { PublishFailureReason } from '@courier-nest/core';
 
 /** What happened to one message of a batch (the seed's per-message PublishError). */
 export interface RelayMessageOutcome {

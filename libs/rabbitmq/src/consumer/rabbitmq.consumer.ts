@@ -1,6 +1,6 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Consumer, ConsumerSink } from '@courier-nest/consumer';
-import { delay } from '@courier-nest/core';
+import { delay } from '@courier-nest/core/internal';
 import { AckCoalescer } from './ack-coalescer';
 import { CopyPublisher } from './confirm-publish';
 import { republishOptions } from './amqp-attributes.mapper';

@@ -1,6 +1,6 @@
 import type { ConsumeMessage, ConsumeMessageFields, MessageProperties } from 'amqplib';
 import { JsonCodec } from '@courier-nest/core';
-import type { IncomingMessage } from '@courier-nest/inbox';
+import type { IncomingMessage } from '@courier-nest/core';
 import { fromDelivery, type Inbound } from './amqp-inbound.mapper';
 
 const codec = new JsonCodec();

@@ -1,6 +1,6 @@
 import type { ConsumeMessage } from 'amqplib';
 import { WireHeaders, type JsonCodec } from '@courier-nest/core';
-import type { IncomingMessage } from '@courier-nest/inbox';
+import type { IncomingMessage } from '@courier-nest/core';
 
 export type Inbound = { ok: true; message: IncomingMessage } | { ok: false; reason: string };
 

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
-import type { IncomingMessage, InboxService } from '@courier-nest/inbox';
+import type { IncomingMessage, InboxFeed } from '@courier-nest/core';
 import { InboxStoreBatcher } from './inbox-store.batcher';
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -16,7 +16,7 @@ function heldInbox() {
         const ids = messages.map((m) => m.id);
         stores.push({ ids, commit: () => resolve(ids.map((id) => ({ id, duplicate: false }))) });
       }),
-  } as unknown as InboxService;
+  } as unknown as InboxFeed;
   return { inbox, stores };
 }
 
@@ -32,7 +32,7 @@ describe('InboxStoreBatcher', () => {
         seen.push(MessageLogContext.current());
         return messages.map((m) => ({ id: m.id, duplicate: false }));
       },
-    } as unknown as InboxService;
+    } as unknown as InboxFeed;
     const batcher = new InboxStoreBatcher(inbox, options, quiet);
     const stored = ['a', 'b'].map((id) =>
       MessageLogContext.run({ messageId: id, queue: 'q' }, () => batcher.store(incoming(id))),
@@ -76,7 +76,7 @@ describe('InboxStoreBatcher', () => {
     const logger: LoggerService = { ...quiet, error: () => void lines.push(MessageLogContext.current()) };
     const inbox = {
       receiveMany: async () => Promise.reject(new Error('db down')),
-    } as unknown as InboxService;
+    } as unknown as InboxFeed;
     const batcher = new InboxStoreBatcher(inbox, { ...options, retryDelayMs: 1 }, logger);
     const outcome = await MessageLogContext.run({ messageId: 'a', queue: 'q' }, () =>
       batcher.store(incoming('a')),

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import { Outcome, type ProcessOutcome } from '@courier-nest/consumer';
-import type { IncomingMessage, InboxService } from '@courier-nest/inbox';
+import type { IncomingMessage, InboxFeed } from '@courier-nest/core';
 
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
 const MAX_STORES_IN_FLIGHT = 3;
@@ -52,7 +52,7 @@ export class InboxStoreBatcher {
   private readonly scheduleFlush = AsyncResource.bind(() => setImmediate(() => this.flush()));
 
   constructor(
-    private readonly inbox: InboxService,
+    private readonly inbox: Pick<InboxFeed, 'receiveMany'>,
     private readonly options: InboxStoreBatcherOptions,
     private readonly logger: LoggerService,
   ) {}

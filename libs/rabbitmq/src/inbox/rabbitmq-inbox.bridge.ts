@@ -14,12 +14,7 @@ import {
   type Message,
   type ProcessOutcome,
 } from '@courier-nest/consumer';
-import {
-  InboxRegistry,
-  InboxService,
-  RESOLVED_INBOX_OPTIONS,
-  type ResolvedInboxOptions,
-} from '@courier-nest/inbox';
+import { INBOX_FEED, type InboxFeed } from '@courier-nest/core';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumerFactory } from '../consumer/rabbitmq-consumer.factory';
 import type { RabbitMQMessage } from '../consumer/rabbitmq.message';
@@ -47,27 +42,26 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
   constructor(
     private readonly connection: RabbitMQConnection,
     @Inject(RESOLVED_RABBITMQ_OPTIONS) private readonly options: ResolvedRabbitMQOptions,
-    @Optional() private readonly inbox?: InboxService,
-    @Optional() private readonly registry?: InboxRegistry,
-    @Optional() @Inject(RESOLVED_INBOX_OPTIONS) private readonly inboxOptions?: ResolvedInboxOptions,
+    /** With InboxModule imported, its feed: the event types to consume and where to store them. */
+    @Optional() @Inject(INBOX_FEED) private readonly feed?: InboxFeed,
     /** With ConsumerModule imported, the inbox queues show in the consumer metrics too. */
     @Optional() private readonly consumerMetrics?: ConsumerMetrics,
   ) {}
 
   private get enabled(): boolean {
-    return !!this.inbox && !!this.registry && !!this.inboxOptions && this.options.inbox.enabled;
+    return !!this.feed && this.options.inbox.enabled;
   }
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
     const { prefetch, queueType, deliveryLimit, storeRetryDelayMs } = this.options.inbox;
-    const serviceName = this.inboxOptions!.serviceName;
+    const serviceName = this.feed!.serviceName;
     const batcher = new InboxStoreBatcher(
-      this.inbox!,
+      this.feed!,
       { retryDelayMs: storeRetryDelayMs, minBatchBesideARunningStore: Math.ceil(prefetch / 5) },
       this.logger,
     );
-    for (const eventType of this.registry!.eventTypes()) {
+    for (const eventType of this.feed!.eventTypes()) {
       const queue = this.queueName(eventType);
       const factory = new RabbitMQConsumerFactory(this.connection, {
         queue,
@@ -97,12 +91,12 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
   consumers(): { attached: number; expected: number } {
     return {
       attached: this.runners.filter((runner) => runner.isConsuming).length,
-      expected: this.enabled ? this.registry!.eventTypes().length : 0,
+      expected: this.enabled ? this.feed!.eventTypes().length : 0,
     };
   }
 
   queueName(eventType: string): string {
-    return this.options.inbox.queueName(this.inboxOptions!.serviceName, eventType);
+    return this.options.inbox.queueName(this.feed!.serviceName, eventType);
   }
 
   private store(
@@ -110,7 +104,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     eventType: string,
     batcher: InboxStoreBatcher,
   ): Promise<ProcessOutcome> | ProcessOutcome {
-    const inbound = fromDelivery((message as RabbitMQMessage).delivery, eventType, this.inboxOptions!.codec);
+    const inbound = fromDelivery((message as RabbitMQMessage).delivery, eventType, this.feed!.codec);
     if (!inbound.ok) return Outcome.reject(inbound.reason);
     return batcher.store(inbound.message);
   }

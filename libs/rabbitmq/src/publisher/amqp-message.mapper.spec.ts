@@ -1,4 +1,4 @@
-import type { OutboxDelivery } from '@courier-nest/outbox';
+import type { OutboxDelivery } from '@courier-nest/core';
 import { toAmqpPublish } from './amqp-message.mapper';
 
 function delivery(overrides: Partial<OutboxDelivery> = {}): OutboxDelivery {

@@ -1,5 +1,5 @@
 import { WireHeaders } from '@courier-nest/core';
-import type { OutboxDelivery } from '@courier-nest/outbox';
+import type { OutboxDelivery } from '@courier-nest/core';
 import type { Options } from 'amqplib';
 
 /**

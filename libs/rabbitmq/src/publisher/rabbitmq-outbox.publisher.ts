@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfirmChannel, Message } from 'amqplib';
-import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-nest/outbox';
+import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-nest/core';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
 import { toAmqpPublish } from './amqp-message.mapper';

@@ -1,6 +1,14 @@
 /**
- * The port a transport implements so the relay can hand it a batch of outbox rows
- * (libs/rabbitmq provides the RabbitMQ one; register it under `OUTBOX_PUBLISHER`).
+ * Provide the transport (an `OutboxPublisher`) under this token; `CourierRabbitMQModule` does.
+ * A registered symbol: one token however many copies of this package an app ends up with.
+ */
+export const OUTBOX_PUBLISHER = Symbol.for('courier:outbox-publisher');
+
+/**
+ * The port a transport implements so the outbox relay can hand it a batch of outbox rows
+ * (@courier-nest/rabbitmq provides the RabbitMQ one; register it under `OUTBOX_PUBLISHER`).
+ * It lives in core so that a transport needs no outbox code at run time; @courier-nest/outbox
+ * re-exports it.
  *
  * Contract:
  * - `publishBatch` sends the whole batch pipelined and resolves with exactly one

@@ -1,0 +1,18 @@
+// `@courier-nest/core/internal`: plumbing the Courier packages share (SQL helpers, wake-up
+// signals, option checks, tracing glue). Not public API: it changes without notice, and
+// applications import from the package roots instead.
+export * from './concurrency/delay';
+export * from './concurrency/wake-signal';
+export * from './concurrency/with-timeout';
+export * from './envelope/message-validation';
+export * from './metrics/bounded-label';
+export * from './metrics/cached-snapshot';
+export * from './options/option-checks';
+export * from './postgres/pg-listener';
+export * from './postgres/relaxed-commit';
+export * from './postgres/schema-migration';
+export * from './postgres/tid-range';
+export * from './sql/sql-identifier';
+export * from './sql/statement-prefix';
+export * from './tracing/trace-propagation';
+export * from './tracing/traced-run';
