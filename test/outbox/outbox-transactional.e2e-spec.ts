@@ -14,6 +14,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Client } from 'pg';
+import { defer, type Observable } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { InboxHandler, InboxRegistry } from '@courier-nest/inbox';
 import {
@@ -61,6 +62,16 @@ class OrdersService {
     const transaction = await saveAndPublish(this.tx, this.outbox, id);
     if (fail) throw new PaymentDeclined(`payment for ${id} declined`);
     return { id, txid: transaction };
+  }
+
+  /** Does its work on subscribe, as an Observable-returning method would. */
+  @Transactional()
+  placeLater(id: number, fail = false): Observable<number> {
+    return defer(async () => {
+      await saveAndPublish(this.tx, this.outbox, id);
+      if (fail) throw new PaymentDeclined(`payment for ${id} declined`);
+      return id;
+    });
   }
 }
 
@@ -191,6 +202,17 @@ describe('@Transactional() on providers and controllers', () => {
       expect(error).toBeInstanceOf(PaymentDeclined);
       expect(await ordersWith([2])).toBe(0);
       expect(await messagesFor([2])).toBe(0);
+    });
+
+    it('runs an Observable result to its last value inside the transaction', async () => {
+      // The wrapper returns a Promise of the last value; the declared type stays Observable.
+      const placed = app.get(OrdersService).placeLater(3) as unknown as Promise<number>;
+      await expect(placed).resolves.toBe(3);
+      expect(await messagesFor([3])).toBe(1);
+      const failed = app.get(OrdersService).placeLater(4, true) as unknown as Promise<number>;
+      await expect(failed).rejects.toThrow(PaymentDeclined);
+      expect(await ordersWith([3, 4])).toBe(1);
+      expect(await messagesFor([4])).toBe(0);
     });
 
     it('keeps the method name', () => {
