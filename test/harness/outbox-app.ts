@@ -1,4 +1,11 @@
-import { Logger, Module, type INestApplicationContext } from '@nestjs/common';
+import {
+  Logger,
+  Module,
+  type INestApplication,
+  type INestApplicationContext,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule, type OutboxModuleOptions } from '@courier-nest/outbox';
@@ -11,10 +18,16 @@ export interface OutboxAppOptions {
   /** Pool size of the TypeORM DataSource. @default 10 */
   poolSize?: number;
   logger?: false | Logger;
+  /** The app's own providers (services using the outbox). */
+  providers?: Provider[];
 }
 
-/** Boots a Nest application context with TypeORM, RabbitMQ and the outbox, as a user would. */
-export async function createOutboxApp(options: OutboxAppOptions): Promise<INestApplicationContext> {
+export interface OutboxHttpAppOptions extends OutboxAppOptions {
+  controllers?: Type[];
+}
+
+/** TypeORM, RabbitMQ and the outbox, as a user's root module would import them. */
+function outboxAppModule(options: OutboxHttpAppOptions): Type {
   @Module({
     imports: [
       TypeOrmModule.forRoot({
@@ -26,13 +39,28 @@ export async function createOutboxApp(options: OutboxAppOptions): Promise<INestA
       CourierRabbitMQModule.forRoot({ uri: AMQP_URL, ...options.rabbitmq }),
       OutboxModule.forRoot({ migrationsRun: true, ...options.outbox }),
     ],
+    providers: options.providers ?? [],
+    controllers: options.controllers ?? [],
   })
   class OutboxTestAppModule {}
+  return OutboxTestAppModule;
+}
 
-  const app = await NestFactory.createApplicationContext(OutboxTestAppModule, {
+/** Boots a Nest application context with TypeORM, RabbitMQ and the outbox, as a user would. */
+export async function createOutboxApp(options: OutboxAppOptions): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(outboxAppModule(options), {
     logger: options.logger ?? ['error', 'warn'],
     // Bootstrap errors must reach the test, not end the process.
     abortOnError: false,
   });
+}
+
+/** The same with an HTTP server (Express) listening on a free local port: see `app.getUrl()`. */
+export async function createOutboxHttpApp(options: OutboxHttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(outboxAppModule(options), {
+    logger: options.logger ?? ['error', 'warn'],
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
   return app;
 }

@@ -7,6 +7,12 @@ export const OutboxMessages = {
   noAmbientTransaction:
     'OutboxService.publish(message) without a manager needs an ambient transaction: decorate the handler with ' +
     '@Transactional() (or use OutboxTransactions.run(fn)), or pass the EntityManager of your transaction.',
+  notInitialized: (method: string) =>
+    `@Transactional() on ${method} found no initialised OutboxModule, so it did not run the method. ` +
+    'Import OutboxModule.forRoot(…) (or forRootAsync) in the application, and call the method after the ' +
+    'application has initialised (NestFactory.create / app.init()) and before app.close().',
+  transactionalNotAMethod: (member: string) =>
+    `@Transactional() is on ${member}, which is not a method (an accessor?). Put it on a method or on the class.`,
   publisherMissing:
     'The outbox relay has no transport. Import CourierRabbitMQModule.forRoot({ uri }) (or provide an ' +
     'OutboxPublisher under the OUTBOX_PUBLISHER token), or set OutboxModule option relay.enabled: false ' +

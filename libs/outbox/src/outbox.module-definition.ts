@@ -10,7 +10,7 @@ export const {
   ASYNC_OPTIONS_TYPE: OUTBOX_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<OutboxModuleOptions>({ moduleName: 'CourierOutbox' })
   .setClassMethodName('forRoot')
-  // Global by default: controllers in any module publish, and @Transactional() resolves.
+  // Global by default: providers in any module publish, and TransactionalInterceptor resolves.
   // `dataSource` is an extra, not an option, because the DataSource must be injected by
   // token at module definition time (also with forRootAsync).
   .setExtras<{ isGlobal: boolean; dataSource?: string }>({ isGlobal: true }, (definition, extras) => ({

@@ -1,2 +1,3 @@
 export * from './outbox-configuration.error';
 export * from './outbox-transaction-required.error';
+export * from './outbox-not-initialized.error';
