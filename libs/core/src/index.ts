@@ -22,3 +22,8 @@ export * from './metrics/cached-snapshot';
 export * from './tracing/trace-propagation';
 export * from './tracing/traced-run';
 export * from './logging/message-log-context';
+export * from './schema/schema-chain.interface';
+export * from './schema/schema-chain';
+export * from './schema/schema-state';
+export * from './schema/schema-chain.apply';
+export * from './schema/schema-chain.migrations';

@@ -13,6 +13,6 @@ export * from './interfaces/inbox-handler.interface';
 export * from './interfaces/inbox-message.interface';
 export * from './interfaces/inbox-options.interface';
 export { InboxMetricNames } from './metrics/inbox.metrics';
-export { inboxMigrations } from './migrations/create-inbox.migration';
-export { inboxSchemaSql } from './migrations/inbox-schema.sql';
+export { inboxMigrations, inboxSchemaSql } from './migrations/inbox.migrations';
+export { inboxSchemaChain } from './migrations/inbox-schema.chain';
 export { InboxRetention } from './retention/inbox-retention.service';
