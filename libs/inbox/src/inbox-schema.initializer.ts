@@ -24,7 +24,9 @@ export class InboxSchemaInitializer implements OnModuleInit {
     if (this.options.migrationsRun) {
       const applied = await applySchemaChain(this.dataSource, inboxSchemaChain, schema);
       if (applied.from !== applied.to) {
-        this.logger.log(`Inbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`);
+        this.logger.log(
+          `Inbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`,
+        );
       }
     }
     await checkSchemaVersion(this.dataSource, inboxSchemaChain, schema);

@@ -24,7 +24,9 @@ export class OutboxSchemaInitializer implements OnModuleInit {
     if (this.options.migrationsRun) {
       const applied = await applySchemaChain(this.dataSource, outboxSchemaChain, schema);
       if (applied.from !== applied.to) {
-        this.logger.log(`Outbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`);
+        this.logger.log(
+          `Outbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`,
+        );
       }
     }
     await checkSchemaVersion(this.dataSource, outboxSchemaChain, schema);

@@ -31,6 +31,7 @@ export class SchemaVersionError extends CourierError {
     );
     this.component = chain.component;
     this.expected = expected;
-    this.found = state.kind === 'versioned' ? state.version : state.kind === 'missing' ? 'no tables' : 'unversioned';
+    this.found =
+      state.kind === 'versioned' ? state.version : state.kind === 'missing' ? 'no tables' : 'unversioned';
   }
 }

@@ -38,7 +38,11 @@ export async function applySchemaChain(
  * The bootstrap check: refuses to start on a schema that is not at the chain's version
  * (no tables, older, or newer), with an error naming the fixes.
  */
-export async function checkSchemaVersion(dataSource: DataSource, chain: SchemaChain, schema: string): Promise<void> {
+export async function checkSchemaVersion(
+  dataSource: DataSource,
+  chain: SchemaChain,
+  schema: string,
+): Promise<void> {
   const state = await readSchemaState((sql, parameters) => dataSource.query(sql, parameters), chain, schema);
   if (state.kind !== 'versioned' || state.version !== latestSchemaVersion(chain)) {
     throw new SchemaVersionError(chain, schema, state);

@@ -8,7 +8,10 @@ import { schemaMigrationName } from './schema-chain';
  * `<prefix><Schema><timestamp>`. TypeORM tracks migrations by name, so a database that
  * ran some steps runs only the later ones.
  */
-export function schemaChainMigrations(chain: SchemaChain, schema: string): Array<new () => MigrationInterface> {
+export function schemaChainMigrations(
+  chain: SchemaChain,
+  schema: string,
+): Array<new () => MigrationInterface> {
   return chain.steps.map((step) =>
     schemaMigration(schemaMigrationName(chain, schema, step), step.up(schema), step.down(schema)),
   );

@@ -47,7 +47,11 @@ describe('defineSchemaChain', () => {
     ['a timestamp not after the one before', [step(1, 1763900000000), step(2, 1763800000000)], /larger than/],
     ['a short timestamp', [step(1, 176380000)], /13 digits/],
     ['a name that is not kebab-case', [step(1, 1763800000000, { name: "x'; drop" })], /kebab-case/],
-    ['a step without its version record', [step(1, 1763800000000, { up: () => ['SELECT 1'] })], /version record/],
+    [
+      'a step without its version record',
+      [step(1, 1763800000000, { up: () => ['SELECT 1'] })],
+      /version record/,
+    ],
   ])('refuses %s', (_case, steps, message) => {
     expect(() => defineSchemaChain(chain(steps as SchemaStep[]))).toThrow(message);
   });
@@ -65,12 +69,17 @@ describe('schemaMigrationName', () => {
 
 describe('schemaVersionRecordSql', () => {
   it('creates the version table if needed and inserts the version once', () => {
-    const [create, insert] = schemaVersionRecordSql('orders', 'thing_schema_version', { version: 2, name: 'add-x' });
+    const [create, insert] = schemaVersionRecordSql('orders', 'thing_schema_version', {
+      version: 2,
+      name: 'add-x',
+    });
     expect(create).toMatch(/^CREATE TABLE IF NOT EXISTS "orders"\."thing_schema_version"/);
     expect(insert).toBe(
       `INSERT INTO "orders"."thing_schema_version" (version, name) VALUES (2, 'add-x') ON CONFLICT (version) DO NOTHING`,
     );
-    expect(() => schemaVersionRecordSql('x"; drop', 't', { version: 1, name: 'a' })).toThrow(/SQL identifier/);
+    expect(() => schemaVersionRecordSql('x"; drop', 't', { version: 1, name: 'a' })).toThrow(
+      /SQL identifier/,
+    );
   });
 });
 
@@ -97,7 +106,9 @@ describe('SchemaVersionError', () => {
   it('for tables made before versioning says so', () => {
     const error = new SchemaVersionError(defined, 'orders', { kind: 'unversioned' });
     expect(error.found).toBe('unversioned');
-    expect(error.message).toMatch(/have no thing_schema_version table \(made before the schema was versioned\)/);
+    expect(error.message).toMatch(
+      /have no thing_schema_version table \(made before the schema was versioned\)/,
+    );
   });
 
   it('for a newer version says to upgrade the package', () => {

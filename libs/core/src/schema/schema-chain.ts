@@ -37,7 +37,8 @@ export function defineSchemaChain(chain: SchemaChain): SchemaChain {
     const where = `${chain.component} schema step ${index + 1} (${step.name})`;
     if (step.version !== index + 1) throw new Error(`${where} has version ${step.version}, not ${index + 1}`);
     if (!STEP_NAME.test(step.name)) throw new Error(`${where}: the name must be kebab-case`);
-    if (!/^\d{13}$/.test(String(step.timestamp))) throw new Error(`${where}: the timestamp must have 13 digits`);
+    if (!/^\d{13}$/.test(String(step.timestamp)))
+      throw new Error(`${where}: the timestamp must have 13 digits`);
     const before = chain.steps[index - 1];
     if (before && step.timestamp <= before.timestamp) {
       throw new Error(`${where}: the timestamp must be larger than the step before's`);

@@ -15,10 +15,17 @@ export type SchemaState =
   | { readonly kind: 'unversioned' }
   | { readonly kind: 'versioned'; readonly version: number };
 
-export async function readSchemaState(query: SchemaQuery, chain: SchemaChain, schema: string): Promise<SchemaState> {
+export async function readSchemaState(
+  query: SchemaQuery,
+  chain: SchemaChain,
+  schema: string,
+): Promise<SchemaState> {
   const quotedSchema = quoteIdentifier(schema, 'schema');
   const versionTable = `${quotedSchema}.${quoteIdentifier(chain.versionTable, 'version table')}`;
-  const names = [versionTable, ...chain.tables.map((table) => `${quotedSchema}.${quoteIdentifier(table, 'table')}`)];
+  const names = [
+    versionTable,
+    ...chain.tables.map((table) => `${quotedSchema}.${quoteIdentifier(table, 'table')}`),
+  ];
   // to_regclass gives null for a table that does not exist, where a plain query would fail.
   const [found] = await query(
     `SELECT to_regclass($1) IS NOT NULL AS versioned,
