@@ -16,7 +16,8 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import { defer, type Observable } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { InboxHandler, InboxRegistry } from '@courier-nest/inbox';
+import { InboxHandler } from '@courier-nest/inbox';
+import { InboxRegistry } from '@courier-nest/inbox/inbox.registry';
 import {
   OutboxModule,
   OutboxNotInitializedError,

@@ -1,3 +1,6 @@
+import type { SchemaChain } from './schema/schema-chain.interface';
+import type { SchemaState } from './schema/schema-state';
+
 /** Texts of core errors: each says what was wrong and what to do. */
 export const CoreMessages = {
   payloadTooLarge: (size: number, limit: number) =>
@@ -14,7 +17,34 @@ export const CoreMessages = {
     `Option "${option}" must be a SQL identifier matching ${SQL_IDENTIFIER_RULE} ` +
     `(lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters); ` +
     `got ${JSON.stringify(safeString(value)).slice(0, 80)}.`,
+  schemaBehind: (chain: SchemaChain, schema: string, state: SchemaState, expected: number) =>
+    `The ${chain.component} tables in schema "${schema}" are ${describeSchemaState(chain, state)}; ` +
+    `this ${chain.packageName} needs schema version ${expected}. Fix it in one of three ways: ` +
+    `add ${chain.migrationsFunction}('${schema}') to your DataSource's migrations and run them ` +
+    `(npx typeorm migration:run -d <data-source>); or set ${chain.moduleName} option migrationsRun: true ` +
+    `(the app's role then needs DDL rights); or apply the SQL printed by ` +
+    `\`npx courier-schema sql --schema ${schema} --component ${chain.component}` +
+    `${state.kind === 'versioned' ? ` --from-version ${state.version}` : ''}\`.` +
+    (state.kind === 'unversioned'
+      ? ` Tables made before versioning may have run ${chain.migrationsFunction} already: TypeORM then skips ` +
+        `version 1, so apply the SQL (version 1 is idempotent and keeps the rows) or set migrationsRun: true.`
+      : ''),
+  schemaNewer: (chain: SchemaChain, schema: string, found: number, expected: number) =>
+    `The ${chain.component} tables in schema "${schema}" are at schema version ${found}, newer than the ` +
+    `version ${expected} this ${chain.packageName} knows: another service sharing the schema runs a newer ` +
+    `release. Upgrade ${chain.packageName} in this service to a release that knows version ${found}.`,
 } as const;
+
+function describeSchemaState(chain: SchemaChain, state: SchemaState): string {
+  switch (state.kind) {
+    case 'missing':
+      return 'missing (no tables)';
+    case 'unversioned':
+      return `there, but have no ${chain.versionTable} table (made before the schema was versioned)`;
+    case 'versioned':
+      return `at schema version ${state.version}`;
+  }
+}
 
 export const SQL_IDENTIFIER_RULE = '/^[a-z_][a-z0-9_]{0,62}$/';
 

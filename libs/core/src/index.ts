@@ -11,3 +11,4 @@ export * from './logging/message-log-context';
 export * from './ports/inbox-feed.port';
 export * from './ports/outbox-publisher.port';
 export * from './retry/backoff.policy';
+export type { SchemaChain, SchemaStep } from './schema/schema-chain.interface';

@@ -1,13 +1,15 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { applySchema } from '@courier-nest/core/internal';
-import { inboxSchemaSql } from './migrations/inbox-schema.sql';
+import { applySchemaChain, checkSchemaVersion } from '@courier-nest/core/internal';
+import { inboxSchemaChain } from './migrations/inbox-schema.chain';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 
-const MIGRATION_LOCK = 0x636f7573; // "cous": instances booting together must not race on DDL
-
-/** With `migrationsRun: true`, creates / migrates the inbox tables before the dispatcher starts. */
+/**
+ * Before the dispatcher starts: with `migrationsRun: true`, applies the schema steps the
+ * database is missing; in every case, refuses to start (SchemaVersionError) unless the
+ * tables are at the version this code needs.
+ */
 @Injectable()
 export class InboxSchemaInitializer implements OnModuleInit {
   private readonly logger = new Logger('InboxSchema');
@@ -18,8 +20,15 @@ export class InboxSchemaInitializer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.options.migrationsRun) return;
-    await applySchema(this.dataSource, MIGRATION_LOCK, inboxSchemaSql(this.options.schema));
-    this.logger.log(`Inbox tables ready in schema "${this.options.schema}"`);
+    const { schema } = this.options;
+    if (this.options.migrationsRun) {
+      const applied = await applySchemaChain(this.dataSource, inboxSchemaChain, schema);
+      if (applied.from !== applied.to) {
+        this.logger.log(
+          `Inbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`,
+        );
+      }
+    }
+    await checkSchemaVersion(this.dataSource, inboxSchemaChain, schema);
   }
 }

@@ -10,8 +10,8 @@ export { InboxRetention } from './retention/inbox-retention.service';
 export * from './errors';
 export { InboxHealthIndicator, type InboxHealthThresholds } from './health/inbox.health';
 export { InboxMetricNames } from './metrics/inbox.metrics';
-export { inboxMigrations } from './migrations/create-inbox.migration';
-export { inboxSchemaSql } from './migrations/inbox-schema.sql';
+export { inboxMigrations, inboxSchemaSql } from './migrations/inbox.migrations';
+export { inboxSchemaChain } from './migrations/inbox-schema.chain';
 // What a handler or a receive meets from core, so that users of the inbox need no other package.
 export {
   CourierError,
@@ -20,6 +20,7 @@ export {
   InvalidOptionError,
   MalformedJsonError,
   PayloadTooLargeError,
+  SchemaVersionError,
   UnsafeJsonError,
   type BackoffOptions,
 } from '@courier-nest/core';

@@ -11,8 +11,8 @@ export { TransactionalInterceptor } from './transaction/transactional.intercepto
 export * from './errors';
 export { OutboxHealthIndicator, type OutboxHealthThresholds } from './health/outbox.health';
 export { OutboxMetricNames } from './metrics/outbox.metrics';
-export { outboxMigrations } from './migrations/create-outbox.migration';
-export { outboxSchemaSql } from './migrations/outbox-schema.sql';
+export { outboxMigrations, outboxSchemaSql } from './migrations/outbox.migrations';
+export { outboxSchemaChain } from './migrations/outbox-schema.chain';
 // What a publish takes and the errors it throws, so that users of the outbox need no other package.
 export {
   CourierError,
@@ -20,6 +20,7 @@ export {
   InvalidMessageError,
   InvalidOptionError,
   PayloadTooLargeError,
+  SchemaVersionError,
   UnsafeJsonError,
   type BackoffOptions,
   type OutgoingMessage,

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { applySchema } from '@courier-nest/core/internal';
-import { outboxSchemaSql } from './migrations/outbox-schema.sql';
+import { applySchemaChain, checkSchemaVersion } from '@courier-nest/core/internal';
+import { outboxSchemaChain } from './migrations/outbox-schema.chain';
 import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
 
-// Any constant works; it only has to be the same in every instance starting at once.
-const MIGRATION_LOCK = 0x636f7572; // "cour"
-
-/** With `migrationsRun: true`, creates / migrates the outbox tables before the relay starts. */
+/**
+ * Before the relay starts: with `migrationsRun: true`, applies the schema steps the
+ * database is missing; in every case, refuses to start (SchemaVersionError) unless the
+ * tables are at the version this code needs.
+ */
 @Injectable()
 export class OutboxSchemaInitializer implements OnModuleInit {
   private readonly logger = new Logger('OutboxSchema');
@@ -19,8 +20,15 @@ export class OutboxSchemaInitializer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.options.migrationsRun) return;
-    await applySchema(this.dataSource, MIGRATION_LOCK, outboxSchemaSql(this.options.schema));
-    this.logger.log(`Outbox tables ready in schema "${this.options.schema}"`);
+    const { schema } = this.options;
+    if (this.options.migrationsRun) {
+      const applied = await applySchemaChain(this.dataSource, outboxSchemaChain, schema);
+      if (applied.from !== applied.to) {
+        this.logger.log(
+          `Outbox tables in schema "${schema}" migrated from version ${applied.from} to ${applied.to}`,
+        );
+      }
+    }
+    await checkSchemaVersion(this.dataSource, outboxSchemaChain, schema);
   }
 }

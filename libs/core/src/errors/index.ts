@@ -5,3 +5,4 @@ export * from './invalid-option.error';
 export * from './malformed-json.error';
 export * from './payload-too-large.error';
 export * from './unsafe-json.error';
+export * from './schema-version.error';

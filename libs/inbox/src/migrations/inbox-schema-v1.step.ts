@@ -1,11 +1,27 @@
-import { quoteIdentifier } from '@courier-nest/core/internal';
+import { type SchemaStep } from '@courier-nest/core';
+import { quoteIdentifier, schemaVersionRecordSql } from '@courier-nest/core/internal';
 
 /**
- * The inbox DDL, idempotent. One row per received message (its id is the dedup key)
+ * Inbox schema version 1. SHIPPED: never edit this file (append-only, see README.md);
+ * a change to the schema is the next step.
+ *
+ * Idempotent, so it also brings tables made before the schema was versioned to version
+ * 1 (it drops the foreign key an earlier DDL made). Its TypeORM name
+ * (CourierInbox<Schema>1763800000001) is the one those releases used.
+ *
+ * One row per received message (its id is the dedup key)
  * and one state row per (message, handler) with the seed's statuses:
  * pending → progress → done | failed (retried) | dead.
  */
-export function inboxSchemaSql(schemaName: string): string[] {
+export const inboxSchemaV1: SchemaStep = {
+  version: 1,
+  name: 'create-tables',
+  timestamp: 1763800000001,
+  up,
+  down,
+};
+
+function up(schemaName: string): string[] {
   const schema = quoteIdentifier(schemaName, 'schema');
   return [
     `CREATE SCHEMA IF NOT EXISTS ${schema}`,
@@ -49,14 +65,16 @@ export function inboxSchemaSql(schemaName: string): string[] {
     // BRIN: received_at grows with insertion order, and a block-range index costs almost
     // nothing per insert, which a B-tree on the hottest table would not.
     `CREATE INDEX IF NOT EXISTS inbox_messages_received ON ${schema}.inbox_messages USING brin (received_at)`,
+    ...schemaVersionRecordSql(schemaName, 'inbox_schema_version', inboxSchemaV1),
   ];
 }
 
-export function inboxDropSql(schemaName: string): string[] {
+function down(schemaName: string): string[] {
   const schema = quoteIdentifier(schemaName, 'schema');
   return [
     `DROP TABLE IF EXISTS ${schema}.inbox_handler_states`,
     `DROP TABLE IF EXISTS ${schema}.inbox_messages`,
     `DROP SEQUENCE IF EXISTS ${schema}.inbox_lease_token_seq`,
+    `DROP TABLE IF EXISTS ${schema}.inbox_schema_version`,
   ];
 }

@@ -1,15 +1,28 @@
-import { quoteIdentifier } from '@courier-nest/core/internal';
+import { type SchemaStep } from '@courier-nest/core';
+import { quoteIdentifier, schemaVersionRecordSql } from '@courier-nest/core/internal';
 
 /**
- * The outbox DDL, idempotent (IF NOT EXISTS), so the migration, the bootstrap option
- * and a DBA's psql session can all apply it safely. docs/outbox.md prints it for
- * schema "courier".
+ * Outbox schema version 1. SHIPPED: never edit this file (append-only, see README.md);
+ * a change to the schema is the next step.
+ *
+ * Idempotent (IF NOT EXISTS), so it also brings tables made before the schema was
+ * versioned to version 1, and a DBA may apply it twice. It was edited in place before
+ * versioning; its TypeORM name (CourierOutbox<Schema>1763800000000) is the one those
+ * releases used, so a database that ran it through TypeORM does not run it again.
  *
  * Rows are deleted once confirmed; what stays is pending (due or leased), backing
  * off after a failure, or dead (`dead_at` set). `seq` is the write order and the
  * per-key ordering key; `lease_token` is the fencing token of the latest claim.
  */
-export function outboxSchemaSql(schemaName: string): string[] {
+export const outboxSchemaV1: SchemaStep = {
+  version: 1,
+  name: 'create-tables',
+  timestamp: 1763800000000,
+  up,
+  down,
+};
+
+function up(schemaName: string): string[] {
   const schema = quoteIdentifier(schemaName, 'schema');
   const table = `${schema}.outbox_messages`;
   return [
@@ -46,13 +59,15 @@ export function outboxSchemaSql(schemaName: string): string[] {
     // A dead row waits at available_at = 'infinity', so a claim needs no dead_at test (see
     // OutboxSql). Rows that died before that rule are moved there; none after it are.
     `UPDATE ${table} SET available_at = 'infinity' WHERE dead_at IS NOT NULL AND available_at <> 'infinity'`,
+    ...schemaVersionRecordSql(schemaName, 'outbox_schema_version', outboxSchemaV1),
   ];
 }
 
-export function outboxDropSql(schemaName: string): string[] {
+function down(schemaName: string): string[] {
   const schema = quoteIdentifier(schemaName, 'schema');
   return [
     `DROP TABLE IF EXISTS ${schema}.outbox_messages`,
     `DROP SEQUENCE IF EXISTS ${schema}.outbox_lease_token_seq`,
+    `DROP TABLE IF EXISTS ${schema}.outbox_schema_version`,
   ];
 }
