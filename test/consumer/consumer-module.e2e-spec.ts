@@ -4,9 +4,11 @@ import {
   Injectable,
   Module,
   type DynamicModule,
+  type ForwardReference,
   type INestApplicationContext,
   type Type,
 } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { register } from 'prom-client';
@@ -43,8 +45,12 @@ class JobsConsumer {
 const rabbitmq = () => [CourierRabbitMQModule.forRoot({ uri: AMQP_URL })];
 
 // Bootstrap failures are checked without a broker connection: a failed boot is never closed.
-async function boot(providers: Type[], imports: DynamicModule[] = []) {
-  @Module({ imports: [...imports, ConsumerModule.forRoot()], providers })
+async function boot(
+  providers: Type[],
+  imports: (DynamicModule | Promise<DynamicModule> | ForwardReference)[] = [],
+  consumerModule: DynamicModule = ConsumerModule.forRoot(),
+) {
+  @Module({ imports: [...imports, consumerModule], providers })
   class AppModule {}
   return NestFactory.createApplicationContext(AppModule, { logger: ['error'], abortOnError: false });
 }
@@ -168,6 +174,135 @@ describe('ConsumerModule with RabbitMQ', () => {
     } finally {
       await channel.deleteQueue(queue);
       await channel.deleteQueue(`${queue}.dead`);
+    }
+  });
+
+  describe('queue names from configuration (@ConsumeQueue({ key }))', () => {
+    it('consumes the queue a forRootAsync factory reads from ConfigService', async () => {
+      const ordersQueue = uniqueName('orders');
+      const seen: string[] = [];
+      @Injectable()
+      class OrdersConsumer {
+        @ConsumeQueue({ key: 'orders' })
+        handle(message: Message) {
+          seen.push(message.decode<{ id: string }>().id);
+        }
+      }
+      try {
+        app = await boot(
+          [OrdersConsumer],
+          [
+            ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ORDERS_QUEUE: ordersQueue })] }),
+            ...rabbitmq(),
+          ],
+          ConsumerModule.forRootAsync({
+            imports: [ConfigModule],
+            inject: [ConfigService],
+            useFactory: (config: ConfigService) => ({
+              queues: { orders: config.getOrThrow<string>('ORDERS_QUEUE') },
+            }),
+          }),
+        );
+        const runner = app.get(ConsumerRegistry).get({ key: 'orders' });
+        expect(runner.source).toBe(ordersQueue);
+        expect(app.get(ConsumerRegistry).get(ordersQueue)).toBe(runner);
+        await runner.waitUntilConsuming();
+        await publish(ordersQueue, { id: 'o-1' });
+        await waitFor(() => seen.length === 1, 'the order from the configured queue');
+        expect(seen).toEqual(['o-1']);
+      } finally {
+        await app?.close();
+        app = undefined;
+        await channel.deleteQueue(ordersQueue).catch(() => undefined);
+        await channel.deleteQueue(`${ordersQueue}.dead`).catch(() => undefined);
+      }
+    });
+
+    it('fails the bootstrap on a key the factory did not configure, naming it and the known keys', async () => {
+      @Injectable()
+      class Typo {
+        @ConsumeQueue({ key: 'order' }) handle() {}
+      }
+      await expect(
+        boot(
+          [Typo],
+          [],
+          ConsumerModule.forRootAsync({
+            useFactory: async () => ({
+              transport: new InMemoryBroker(),
+              queues: { orders: 'o', invoices: 'i' },
+            }),
+          }),
+        ),
+      ).rejects.toThrow(
+        new ConsumerConfigurationError(
+          'Typo.handle: @ConsumeQueue({ key: "order" }) names no queue: ConsumerModule "queues" has orders, invoices. ' +
+            'Add "order" to ConsumerModule.forRoot({ queues }) or to what forRootAsync\'s factory returns, or fix the key.',
+        ),
+      );
+    });
+
+    it('fails the bootstrap on a configured name that is missing, naming its key', async () => {
+      @Injectable()
+      class Orders {
+        @ConsumeQueue({ key: 'orders' }) handle() {}
+      }
+      await expect(
+        boot(
+          [Orders],
+          [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({})] })],
+          ConsumerModule.forRootAsync({
+            imports: [ConfigModule],
+            inject: [ConfigService],
+            useFactory: (config: ConfigService) => ({
+              transport: new InMemoryBroker(),
+              queues: { orders: config.get<string>('ORDERS_QUEUE')! },
+            }),
+          }),
+        ),
+      ).rejects.toThrow(
+        'ConsumerModule "queues.orders" must be a queue name of 1-255 bytes; got undefined (is the setting it is read from missing?).',
+      );
+    });
+  });
+
+  it('pause({ drain: true }) through ConsumerRegistry resolves after the running message settled', async () => {
+    const queue = uniqueName('drain');
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    @Injectable()
+    class Draining {
+      @ConsumeQueue(queue, { concurrency: 1 })
+      async handle(message: Message) {
+        const { id } = message.decode<{ id: string }>();
+        events.push(`started ${id}`);
+        await gate;
+        events.push(`finished ${id}`);
+      }
+    }
+    try {
+      app = await boot([Draining], rabbitmq());
+      const runner = app.get(ConsumerRegistry).get(queue);
+      await runner.waitUntilConsuming();
+      await publish(queue, { id: 'd-1' });
+      await publish(queue, { id: 'd-2' });
+      await waitFor(() => runner.inFlight === 1, 'd-1 running');
+
+      const drained = runner.pause({ drain: true }).then(() => void events.push('drained'));
+      // Paused: the subscription is cancelled, d-2 waits in the queue.
+      await waitFor(async () => (await channel.checkQueue(queue)).consumerCount === 0, 'the cancel');
+      release();
+      await drained;
+      expect(events).toEqual(['started d-1', 'finished d-1', 'drained']);
+      expect(await channel.checkQueue(queue)).toMatchObject({ messageCount: 1, consumerCount: 0 });
+      expect(runner.inFlight).toBe(0);
+      expect(runner.status).toBe('paused');
+    } finally {
+      await app?.close();
+      app = undefined;
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteQueue(`${queue}.dead`).catch(() => undefined);
     }
   });
 });

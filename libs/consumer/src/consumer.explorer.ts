@@ -1,9 +1,12 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ConsumeQueueMetadataDecorator } from './decorators/consume-queue.decorator';
 import { ConsumerConfigurationError } from './errors/consumer-configuration.error';
+import type { ConsumerModuleOptions, QueueRef } from './interfaces/consumer-module-options.interface';
 import type { Processor } from './interfaces/processor.interface';
+import { RESOLVED_CONSUMER_MODULE_OPTIONS } from './consumer.module-definition';
 import { ConsumerRegistry } from './consumer.registry';
+import { resolveQueueRef } from './queue-ref.resolver';
 import { resolveRunnerOptions } from './runner/consumer-runner-options.resolver';
 
 /** Finds `@ConsumeQueue` methods at bootstrap and registers them; starts nothing. */
@@ -15,6 +18,7 @@ export class ConsumerExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly registry: ConsumerRegistry,
+    @Inject(RESOLVED_CONSUMER_MODULE_OPTIONS) private readonly options: ConsumerModuleOptions,
   ) {}
 
   onModuleInit(): void {
@@ -45,12 +49,8 @@ export class ConsumerExplorer implements OnModuleInit {
     }
   }
 
-  private register(queue: string, origin: string, options: object, processor: Processor): void {
-    if (typeof queue !== 'string' || queue.length === 0 || Buffer.byteLength(queue) > 255) {
-      throw new ConsumerConfigurationError(
-        `${origin}: @ConsumeQueue needs a queue name of 1-255 bytes; got ${JSON.stringify(queue)}.`,
-      );
-    }
+  private register(ref: QueueRef, origin: string, options: object, processor: Processor): void {
+    const queue = resolveQueueRef(ref, this.options.queues, origin);
     const existing = this.registry.definition(queue);
     if (existing) {
       throw new ConsumerConfigurationError(

@@ -12,6 +12,7 @@ import { ConsumerRegistry } from './consumer.registry';
 import { ConsumerConfigurationError } from './errors/consumer-configuration.error';
 import type { ConsumerModuleOptions } from './interfaces/consumer-module-options.interface';
 import { ConsumerMetrics, consumerMetricProviders } from './metrics/consumer.metrics';
+import { validateQueueMap } from './queue-ref.resolver';
 import { resolveRunnerOptions } from './runner/consumer-runner-options.resolver';
 
 /**
@@ -21,6 +22,14 @@ import { resolveRunnerOptions } from './runner/consumer-runner-options.resolver'
  *
  * @example
  * ConsumerModule.forRoot({ defaults: { failureStrategy: 'dead-letter' } })
+ *
+ * @example
+ * // queue names from configuration, for @ConsumeQueue({ key: 'orders' })
+ * ConsumerModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ queues: { orders: config.getOrThrow('ORDERS_QUEUE') } }),
+ * })
  */
 @Module({
   imports: [DiscoveryModule],
@@ -47,6 +56,7 @@ export class ConsumerModule extends ConfigurableConsumerModule {
 }
 
 function validated(options: ConsumerModuleOptions = {}): ConsumerModuleOptions {
+  validateQueueMap(options.queues);
   try {
     resolveRunnerOptions('defaults', options.defaults);
   } catch (error) {

@@ -1,6 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import type { ConsumeQueueOptions } from './interfaces/consumer-module-options.interface';
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_CONSUMER_MODULE_OPTIONS } from './consumer.module-definition';
+import type {
+  ConsumeQueueOptions,
+  ConsumerModuleOptions,
+  QueueRef,
+} from './interfaces/consumer-module-options.interface';
 import type { Processor } from './interfaces/processor.interface';
+import { queueOfKey } from './queue-ref.resolver';
 import type { ConsumerRunner } from './runner/consumer.runner';
 
 export interface ConsumerDefinition {
@@ -20,6 +26,8 @@ export class ConsumerRegistry {
   private readonly definitions = new Map<string, ConsumerDefinition>();
   private readonly runners = new Map<string, ConsumerRunner>();
 
+  constructor(@Inject(RESOLVED_CONSUMER_MODULE_OPTIONS) private readonly options: ConsumerModuleOptions) {}
+
   define(definition: ConsumerDefinition): void {
     this.definitions.set(definition.queue, definition);
   }
@@ -36,12 +44,20 @@ export class ConsumerRegistry {
     this.runners.set(queue, runner);
   }
 
-  /** The runner of `queue`; throws if no `@ConsumeQueue` method consumes it. */
-  get(queue: string): ConsumerRunner {
-    const runner = this.runners.get(queue);
+  /**
+   * The runner of `queue`, a queue name or `{ key }` as in `@ConsumeQueue`; throws if no
+   * `@ConsumeQueue` method consumes it.
+   */
+  get(queue: QueueRef): ConsumerRunner {
+    const name = typeof queue === 'string' ? queue : queueOfKey(this.options.queues, queue.key);
+    const runner = name === undefined ? undefined : this.runners.get(name);
     if (!runner) {
       const known = [...this.runners.keys()].join(', ') || 'none';
-      throw new Error(`No consumer of queue "${queue}" is running (running: ${known}).`);
+      const asked =
+        typeof queue === 'string'
+          ? `queue "${queue}"`
+          : `queue key "${queue.key}" (${name ?? 'not in ConsumerModule "queues"'})`;
+      throw new Error(`No consumer of ${asked} is running (running: ${known}).`);
     }
     return runner;
   }

@@ -4,6 +4,7 @@ export type * from './interfaces/consumer.interface';
 export type * from './interfaces/consumer-observer.interface';
 export type * from './interfaces/consumer-runner-options.interface';
 export type * from './interfaces/message.interface';
+export type * from './interfaces/pause-options.interface';
 export {
   Outcome,
   type ProcessContext,

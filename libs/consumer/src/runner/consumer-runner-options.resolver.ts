@@ -8,6 +8,8 @@ export const FAILURE_STRATEGIES: readonly FailureStrategy[] = ['requeue', 'dead-
 export const MAX_CONCURRENCY = 10_000;
 /** AMQP's prefetch count is a 16-bit field. */
 export const MAX_PREFETCH = 65_535;
+/** The longest delay `setTimeout` keeps (a 32-bit signed count of milliseconds). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export interface ResolvedRunnerOptions {
   concurrency: number;
@@ -48,7 +50,7 @@ export function resolveRunnerOptions(
       'processTimeoutMs',
       options.processTimeoutMs ?? 30_000,
       0,
-      2_147_483_647,
+      MAX_TIMER_MS,
     ),
     startPaused: options.startPaused ?? false,
     recreateBackoff: new BackoffPolicy({
@@ -60,7 +62,7 @@ export function resolveRunnerOptions(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? 30_000,
       0,
-      2_147_483_647,
+      MAX_TIMER_MS,
     ),
     logger: options.logger ?? new Logger(`Consumer:${source}`),
     observer: options.observer,

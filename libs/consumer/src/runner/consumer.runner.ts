@@ -1,12 +1,15 @@
 import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
 import { delay, OptionChecks } from '@courier-nest/core/internal';
 import type { LoggerService } from '@nestjs/common';
+import { DrainTimeoutError } from '../errors/drain-timeout.error';
 import type { Consumer, ConsumerFactory, ConsumerSink } from '../interfaces/consumer.interface';
 import type { ConsumerRunnerOptions } from '../interfaces/consumer-runner-options.interface';
 import type { Message } from '../interfaces/message.interface';
+import type { PauseOptions } from '../interfaces/pause-options.interface';
 import type { Processor } from '../interfaces/processor.interface';
 import {
   MAX_CONCURRENCY,
+  MAX_TIMER_MS,
   resolveRunnerOptions,
   type ResolvedRunnerOptions,
 } from './consumer-runner-options.resolver';
@@ -100,13 +103,34 @@ export class ConsumerRunner {
     if (this.state === 'running') this.ensureConsumer();
   }
 
-  /** Stops taking deliveries; running processors finish; buffered deliveries go back. */
-  async pause(): Promise<void> {
-    if (this.state !== 'running') return;
-    this.state = 'paused';
-    const consumer = this.consumer;
-    await consumer?.stop().catch((error) => this.consumerFailed(consumer, error));
-    if (this.state === 'paused') this.giveBackWaiting(); // not if resumed meanwhile
+  /**
+   * Stops taking deliveries and gives the buffered ones back; no message starts until
+   * `resume()`. Processors already running go on and settle their messages: by default
+   * `pause` does not wait for them. With `{ drain: true }` it resolves only once the
+   * processors running when it was called have finished and settled, and rejects with
+   * `DrainTimeoutError` after `timeoutMs` (nothing is aborted; the runner stays paused).
+   *
+   * @example
+   * await runner.pause({ drain: true, timeoutMs: 10_000 }); // nothing of this queue runs now
+   */
+  async pause(options: PauseOptions = {}): Promise<void> {
+    const timeoutMs = options.drain
+      ? OptionChecks.integer('timeoutMs', options.timeoutMs ?? this.options.shutdownTimeoutMs, 0, MAX_TIMER_MS)
+      : 0;
+    const deadline = Date.now() + timeoutMs;
+    // Only those running now: a resume() meanwhile starts others, which this call does not wait for.
+    const running = [...this.running];
+    if (this.state === 'running') {
+      this.state = 'paused';
+      const consumer = this.consumer;
+      await consumer?.stop().catch((error) => this.consumerFailed(consumer, error));
+      if (this.state === 'paused') this.giveBackWaiting(); // not if resumed meanwhile
+    }
+    if (!options.drain) return;
+    if (!(await this.settledWithin(running, deadline - Date.now()))) {
+      const stillRunning = running.filter((task) => this.running.has(task)).length;
+      throw new DrainTimeoutError(this.source, timeoutMs, stillRunning);
+    }
   }
 
   async resume(): Promise<void> {
@@ -168,7 +192,8 @@ export class ConsumerRunner {
     const consumer = this.consumer;
     await consumer?.stop().catch(() => undefined);
     this.giveBackWaiting();
-    if (wasStarted && !(await this.allSettled(this.options.shutdownTimeoutMs))) {
+    // No processor starts once stopping: the ones running now are all there will be.
+    if (wasStarted && !(await this.settledWithin([...this.running], this.options.shutdownTimeoutMs))) {
       this.logger.warn(
         `${this.running.size} message(s) of "${this.source}" still processing after ${this.options.shutdownTimeoutMs} ms; aborting them, the broker delivers them again`,
       );
@@ -183,19 +208,17 @@ export class ConsumerRunner {
     this.state = 'stopped';
   }
 
-  private async allSettled(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.running.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(this.running),
-        new Promise((resolve) => (timer = setTimeout(resolve, left))),
-      ]);
-      clearTimeout(timer);
-    }
-    return true;
+  /** True once every task has finished, false if `timeoutMs` passed first. */
+  private async settledWithin(tasks: Promise<void>[], timeoutMs: number): Promise<boolean> {
+    if (tasks.every((task) => !this.running.has(task))) return true;
+    if (timeoutMs <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled(tasks).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
+    ]);
+    clearTimeout(timer);
+    return finished;
   }
 
   private ensureConsumer(): void {
