@@ -6,7 +6,7 @@
 # docker-compose.yml builds both. The build stage compiles every project of the
 # monorepo (`nest build --all`), so both images share its cached layers.
 
-FROM node:20-slim AS build
+FROM node:22.19.0-slim AS build
 WORKDIR /app
 # Dependencies first: editing the sources does not invalidate this layer.
 COPY package.json package-lock.json .npmrc ./
@@ -18,7 +18,7 @@ COPY apps ./apps
 # so dist/ is copied whole. Dev dependencies (the Nest CLI, TypeScript, Jest) go.
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-slim AS runtime
+FROM node:22.19.0-slim AS runtime
 ARG APP=orders
 # A larger young generation (64 MiB semi-spaces, the default is 16): a service moving
 # thousands of messages a second allocates fast, and with the default V8 collects it

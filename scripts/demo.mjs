@@ -48,7 +48,8 @@ async function reachable() {
     problems.push(
       `PostgreSQL is not reachable at ${redact(DATABASE_URL)} (${error.message}).\n` +
         '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;\n' +
-        '  Docker: docker compose up -d postgres) or set DATABASE_URL.',
+        '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)\n' +
+        '  or set DATABASE_URL.',
     );
   }
   const amqp = require('amqplib');
@@ -58,7 +59,8 @@ async function reachable() {
   } catch (error) {
     problems.push(
       `RabbitMQ is not reachable at ${redact(AMQP_URL)} (${error.message}).\n` +
-        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq) or set AMQP_URL.',
+        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,\n' +
+        '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
     );
   }
   return problems;

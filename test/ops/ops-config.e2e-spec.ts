@@ -44,20 +44,18 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs PostgreSQL 16 with a courier database and user, and a pg_isready healthcheck', () => {
-    expect(text(service('postgres').image, 'postgres.image')).toMatch(/^postgres:16(\b|$)/);
+    expect(text(service('postgres').image, 'postgres.image')).toMatch(/^postgres:16\./);
     expect(envOf('postgres')).toMatchObject({ POSTGRES_DB: 'courier', POSTGRES_USER: 'courier' });
     expect(envOf('postgres').POSTGRES_PASSWORD).toBeTruthy();
     expect(healthcheckCommand(service('postgres'), 'postgres')).toMatch(/^pg_isready -U courier -d courier$/);
   });
 
-  it('runs rabbitmq:4-management on ports 5672 and 15672, healthy when `rabbitmq-diagnostics -q ping` is', () => {
-    expect(service('rabbitmq').image).toBe('rabbitmq:4-management');
-    expect(portsOf(service('rabbitmq'), 'rabbitmq')).toEqual(
-      expect.arrayContaining([
-        { host: '5672', container: '5672' },
-        { host: '15672', container: '15672' },
-      ]),
-    );
+  it('runs RabbitMQ 4 with management, AMQP and the UI on 127.0.0.1:5673 and :15673, healthy when `rabbitmq-diagnostics -q ping` is', () => {
+    expect(text(service('rabbitmq').image, 'rabbitmq.image')).toMatch(/^rabbitmq:4\.[\d.]+-management$/);
+    expect(portsOf(service('rabbitmq'), 'rabbitmq')).toEqual([
+      { ip: '127.0.0.1', host: '5673', container: '5672' },
+      { ip: '127.0.0.1', host: '15673', container: '15672' },
+    ]);
     expect(healthcheckCommand(service('rabbitmq'), 'rabbitmq')).toBe('rabbitmq-diagnostics -q ping');
   });
 
@@ -88,9 +86,9 @@ describe('docker-compose.yml', () => {
       });
     });
 
-    it(`listens on ${port} and publishes it on the same host port`, () => {
+    it(`listens on ${port} and publishes it on the same port of 127.0.0.1`, () => {
       expect(env.PORT).toBe(port);
-      expect(portsOf(service(app), app)).toEqual([{ host: port, container: port }]);
+      expect(portsOf(service(app), app)).toEqual([{ ip: '127.0.0.1', host: port, container: port }]);
     });
 
     it('reaches PostgreSQL by its compose hostname, with the credentials postgres was given', () => {
@@ -123,6 +121,43 @@ describe('docker-compose.yml', () => {
     it('is healthy when its own /health/live answers', () => {
       expect(healthcheckCommand(service(app), app)).toContain(`http://127.0.0.1:${port}/health/live`);
     });
+  });
+
+  it('publishes every port on 127.0.0.1 only (the demo has fixed passwords)', () => {
+    const published = Object.keys(services).flatMap((name) =>
+      portsOf(service(name), `services.${name}`).map((mapping) => ({ service: name, ...mapping })),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const mapping of published) expect(mapping).toEqual({ ...mapping, ip: '127.0.0.1' });
+  });
+
+  it("publishes no host port a local PostgreSQL or RabbitMQ (the test suites' and npm run demo's) listens on", () => {
+    const taken = new Set(['5432', '5672', '15672']); // PostgreSQL, AMQP, RabbitMQ management
+    for (const name of Object.keys(services))
+      for (const { host } of portsOf(service(name), `services.${name}`))
+        expect({ service: name, host, clashes: taken.has(host) }).toEqual({
+          service: name,
+          host,
+          clashes: false,
+        });
+  });
+
+  it('publishes no host port twice', () => {
+    const hosts = Object.keys(services).flatMap((name) =>
+      portsOf(service(name), `services.${name}`).map((mapping) => mapping.host),
+    );
+    expect(new Set(hosts).size).toBe(hosts.length);
+  });
+
+  it('pins every pulled image to an exact version (PostgreSQL: major.minor; the others: major.minor.patch)', () => {
+    for (const name of Object.keys(services)) {
+      if (service(name).build !== undefined) continue; // an image compose builds, named by its tag
+      const image = text(service(name).image, `services.${name}.image`);
+      const [repository, tag = 'latest'] = image.split(':');
+      // PostgreSQL's versions have two parts since 10: 16.10 is one release.
+      const exact = repository === 'postgres' ? /^\d+\.\d+(-[a-z0-9]+)*$/ : /^v?\d+\.\d+\.\d+(-[a-z0-9]+)*$/;
+      expect({ service: name, image, exact: exact.test(tag) }).toEqual({ service: name, image, exact: true });
+    }
   });
 
   it('gives each service a schema of its own (an inbox deduplicates across its schema)', () => {
@@ -204,9 +239,11 @@ describe('Dockerfile', () => {
     stage.filter((i) => i.keyword === keyword).map((i) => i.args);
   const runtime = stages[stages.length - 1] ?? [];
 
-  it('is multi-stage, every stage on node:20-slim', () => {
+  it('is multi-stage, every stage on the same node slim image pinned to an exact version', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const from of argsOf(instructions, 'FROM')) expect(from).toMatch(/^node:20-slim(\s|$)/);
+    const images = argsOf(instructions, 'FROM').map((from) => from.split(/\s+/)[0]);
+    for (const image of images) expect(image).toMatch(/^node:\d+\.\d+\.\d+-slim$/);
+    expect(new Set(images).size).toBe(1);
   });
 
   it('installs with npm ci, builds with npm run build, and prunes dev dependencies', () => {

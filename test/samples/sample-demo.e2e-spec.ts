@@ -73,9 +73,11 @@ describe('npm run demo', () => {
         'demo: cannot start the sample loop.',
         `PostgreSQL is not reachable at postgres://postgres@127.0.0.1:${pgPort}/test (connect ECONNREFUSED 127.0.0.1:${pgPort}).`,
         '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;',
-        '  Docker: docker compose up -d postgres) or set DATABASE_URL.',
+        '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)',
+        '  or set DATABASE_URL.',
         `RabbitMQ is not reachable at amqp://guest:***@127.0.0.1:${amqpPort} (connect ECONNREFUSED 127.0.0.1:${amqpPort}).`,
-        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq) or set AMQP_URL.',
+        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,',
+        '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
         '',
       ].join('\n'),
     );
