@@ -1,4 +1,5 @@
-import { posix } from 'node:path';
+import { posix, sep } from 'node:path';
+import ts from 'typescript';
 import { assertSqlIdentifier } from '@courier-nest/core';
 import { checkAppEnvironment } from './app-environment';
 import {
@@ -8,8 +9,11 @@ import {
   list,
   mountsOf,
   portsOf,
+  readJson,
   readText,
   readYaml,
+  REPO_ROOT,
+  repoPath,
   record,
   repoFileExists,
   text,
@@ -246,13 +250,90 @@ describe('Dockerfile', () => {
     expect(new Set(images).size).toBe(1);
   });
 
-  it('installs with npm ci, builds with npm run build, and prunes dev dependencies', () => {
-    const runs = argsOf(stages[0], 'RUN').join(' && ');
-    expect(runs).toContain('npm ci');
-    expect(runs).toContain('npm run build');
-    expect(runs).toContain('npm prune --omit=dev');
-    expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('npm run build'));
-    expect(runs.indexOf('npm run build')).toBeLessThan(runs.indexOf('npm prune --omit=dev'));
+  const buildRuns = argsOf(stages[0], 'RUN');
+  const rootPackage = record(readJson('package.json'), 'package.json');
+  const scripts = record(rootPackage.scripts, 'package.json scripts');
+  const workspaces = list(rootPackage.workspaces, 'package.json workspaces').map((w) => text(w, 'workspace'));
+  const libs = workspaces.filter((w) => w.startsWith('libs/'));
+
+  it('installs with npm ci, builds the libs, then the sample services, and prunes dev dependencies', () => {
+    const runs = buildRuns.join(' && ');
+    const order = ['npm ci', 'npm run build ', 'npm run build:samples', 'npm prune --omit=dev'];
+    for (const step of order) expect(runs).toContain(step);
+    const positions = order.map((step) => runs.indexOf(step));
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('copies every workspace package.json before npm ci, so npm ci links node_modules/@courier-nest/*', () => {
+    const beforeCi = stages[0].slice(
+      0,
+      stages[0].findIndex((i) => i.keyword === 'RUN' && i.args.includes('npm ci')),
+    );
+    const copied = argsOf(beforeCi, 'COPY').flatMap((args) => args.split(/\s+/).slice(0, -1));
+    expect(copied).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'package-lock.json',
+        ...workspaces.map((w) => `${w}/package.json`),
+      ]),
+    );
+  });
+
+  describe.each(APP_NAMES)('the %s service', (app) => {
+    const tsconfigPath = repoPath(`apps/${app}/tsconfig.app.json`);
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      tsconfigPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+        },
+      },
+    )!;
+
+    it('is compiled by build:samples from its tsconfig.app.json', () => {
+      expect(text(scripts['build:samples'], 'build:samples')).toContain(
+        `tsc -p apps/${app}/tsconfig.app.json`,
+      );
+    });
+
+    it('imports the libs by package name: its tsconfig maps no paths, so node_modules resolves them', () => {
+      expect(parsed.options.paths).toEqual({});
+    });
+
+    it('has its compiled main.js where the image starts it', () => {
+      const main = ts
+        .getOutputFileNames(parsed, repoPath(`apps/${app}/src/main.ts`), false)
+        .find((file) => file.endsWith('.js'));
+      const started = argsOf(runtime, 'CMD').join(' ').replace('${APP}', app);
+      expect(started).toContain(
+        posix.relative(REPO_ROOT.split(sep).join(posix.sep), main!.split(sep).join(posix.sep)),
+      );
+    });
+  });
+
+  it('gives the runtime node_modules (with the workspace links), dist/, and each lib package.json and dist/', () => {
+    const fromBuild = argsOf(runtime, 'COPY')
+      .filter((args) => args.startsWith('--from=build'))
+      .map((args) => args.split(/\s+/).slice(1));
+    expect(fromBuild).toEqual(
+      expect.arrayContaining([
+        ['/app/node_modules', './node_modules'],
+        ['/app/dist', './dist'],
+        ['/runtime/libs', './libs'],
+      ]),
+    );
+    // /runtime/libs is assembled from each lib's package.json and dist/, which is all a lib
+    // needs: its package.json points node at dist/.
+    expect(buildRuns.join(' && ')).toMatch(
+      /for lib in libs\/\*\/; do .*cp -r "\$lib\/package.json" "\$lib\/dist" "\/runtime\/\$lib"/,
+    );
+    expect(libs.length).toBeGreaterThan(0);
+    for (const lib of libs) {
+      const manifest = record(readJson(`${lib}/package.json`), `${lib}/package.json`);
+      expect({ lib, main: manifest.main }).toEqual({ lib, main: 'dist/index.js' });
+    }
   });
 
   it('runs as the unprivileged node user', () => {
@@ -279,7 +360,11 @@ describe('Dockerfile', () => {
     const copied = argsOf(stages[0], 'COPY')
       .filter((args) => !args.startsWith('--from'))
       .flatMap((args) => args.split(/\s+/).slice(0, -1));
-    expect(included.sort()).toEqual([...new Set(copied)].sort());
+    const letIn = (path: string) => included.filter((rule) => path === rule || path.startsWith(`${rule}/`));
+    for (const path of copied)
+      expect({ path, letInBy: letIn(path).length > 0 }).toEqual({ path, letInBy: true });
+    for (const rule of included)
+      expect({ rule, used: copied.some((path) => letIn(path).includes(rule)) }).toEqual({ rule, used: true });
     expect(included).not.toContain('node_modules');
     expect(included).not.toContain('dist');
   });
