@@ -6,8 +6,8 @@
 # docker-compose.yml builds both. The build stage builds the @courier-nest/* packages and both
 # sample services, so both images share its cached layers.
 #
-# Node 22: the sample services use nestjs-pino 5 (Node >= 22.12) and TypeORM 1 (^22.13 on 22);
-# the libraries themselves run on Node 20.19+ (see the README).
+# Node 22: the sample services need Node.js 22.13+ or 24.11+ (nestjs-pino 5 declares >= 22.12,
+# TypeORM 1 ^22.13 on the 22 line); the libraries alone run on 20.19+ too (see the README).
 
 FROM node:22.19.0-slim AS build
 WORKDIR /app
