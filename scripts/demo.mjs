@@ -8,6 +8,10 @@
 // There is no embedded fallback: the outbox and inbox need concurrent connections (a pool,
 // a LISTEN connection, SKIP LOCKED claims by several workers), which PGlite's single
 // connection cannot serve, so a missing service is named, with how to start it.
+//
+// Whatever stops the demo (a service that exits or never gets ready, a taken port, an error
+// here, SIGINT / SIGTERM), every service it started is stopped first: SIGTERM, then SIGKILL
+// after STOP_TIMEOUT_MS, so no service is left behind holding its port and its consumers.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,9 +20,22 @@ const require = createRequire(import.meta.url);
 const once = process.argv.includes('--once');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const ORDERS_PORT = Number(process.env.ORDERS_PORT ?? 3000);
-const SHIPPING_PORT = Number(process.env.SHIPPING_PORT ?? 3001);
+const STOP_TIMEOUT_MS = 30_000; // a service's drain that hangs past this is killed
 const redact = (url) => url.replace(/\/\/([^:/@]+):.*@/, '//$1:***@'); // greedy: a password may hold an @
+
+/** A numeric setting from the environment, or a line saying what is wrong with it. */
+function setting(name, fallback, { min, max }) {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`demo: ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    process.exit(1);
+  }
+  return value;
+}
+const ORDERS_PORT = setting('ORDERS_PORT', 3000, { min: 1, max: 65_535 });
+const SHIPPING_PORT = setting('SHIPPING_PORT', 3001, { min: 1, max: 65_535 });
+const READY_TIMEOUT_MS = setting('DEMO_READY_TIMEOUT_MS', 60_000, { min: 1, max: 600_000 });
 
 async function reachable() {
   const problems = [];
@@ -31,7 +48,8 @@ async function reachable() {
     problems.push(
       `PostgreSQL is not reachable at ${redact(DATABASE_URL)} (${error.message}).\n` +
         '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;\n' +
-        '  Docker: docker compose up -d postgres) or set DATABASE_URL.',
+        '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)\n' +
+        '  or set DATABASE_URL.',
     );
   }
   const amqp = require('amqplib');
@@ -41,13 +59,19 @@ async function reachable() {
   } catch (error) {
     problems.push(
       `RabbitMQ is not reachable at ${redact(AMQP_URL)} (${error.message}).\n` +
-        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq) or set AMQP_URL.',
+        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,\n' +
+        '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
     );
   }
   return problems;
 }
 
-function start(app, port) {
+let phase = 'checking PostgreSQL and RabbitMQ';
+let stopping;
+const services = [];
+
+/** One sample service in a child process; its stderr is passed through and its tail kept for the reason it died. */
+function start(app, port, portVariable) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
     env: {
       ...process.env,
@@ -56,58 +80,109 @@ function start(app, port) {
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
   });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`demo: ${app} exited (${signal ?? code}); stopping`);
-      process.exit(1);
+  const service = { app, port, portVariable, child, stderr: '' };
+  child.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    service.stderr = (service.stderr + chunk.toString()).slice(-4_096);
+  });
+  service.exited = new Promise((resolve) => {
+    // 'error' without 'exit' when the process could not be spawned at all.
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  service.exited.then((exit) => {
+    // Whenever it happens (starting, placing the order, afterwards), the others go with it.
+    if (!stopping) void stop(1, `demo: ${whyExited(service, exit)}; stopping`);
+  });
+  services.push(service);
+  console.log(`demo: started ${app} (pid ${child.pid}) on port ${port}`);
+  return service;
+}
+
+/** Why a service exited, in words: a port in use is the usual one, and names its remedy. */
+function whyExited(service, { code, signal, error }) {
+  if (error) return `${service.app} could not be started: ${error.message}`;
+  if (/EADDRINUSE/.test(service.stderr))
+    return (
+      `${service.app} could not listen on port ${service.port}: in use; ` +
+      `set ${service.portVariable} or stop the other process that holds it`
+    );
+  const last = service.stderr.trim().split('\n').at(-1);
+  return `${service.app} exited (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}`;
+}
+
+/** Resolves when the service answers /health/ready; rejects when it exits first or the time runs out. */
+async function waitReady(service) {
+  const url = `http://127.0.0.1:${service.port}`;
+  let exit;
+  void service.exited.then((result) => (exit = result));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!exit) {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).catch(
+      () => undefined,
+    );
+    if (response?.ok) {
+      console.log(`demo: ${service.app} is ready at ${url} (pid ${service.child.pid})`);
+      return url;
     }
-  });
-  return child;
-}
-
-async function waitReady(name, url) {
-  for (let i = 0; i < 300; i++) {
-    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (response?.ok) return;
-    await sleep(200);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `${service.app} did not become ready at ${url}/health/ready within ${READY_TIMEOUT_MS} ms ` +
+          '(DEMO_READY_TIMEOUT_MS); its output above says why',
+      );
+    await Promise.race([sleep(200), service.exited]);
   }
-  throw new Error(`${name} did not become ready at ${url}/health/ready within 60 s`);
+  throw new Error(whyExited(service, exit));
 }
 
-let stopping = false;
-const children = [];
-async function stop(code) {
-  stopping = true;
-  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-  await Promise.all(
-    running.map(
-      (child) =>
-        new Promise((resolve) => {
-          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000); // a drain that hangs
-          child.once('exit', () => (clearTimeout(kill), resolve()));
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  process.exit(code);
+/** Stops every service still running (SIGTERM, SIGKILL after the bound), then exits. Once. */
+function stop(code, message) {
+  stopping ??= (async () => {
+    if (message) console.error(message);
+    await Promise.all(
+      services.map(async ({ child, exited }) => {
+        if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        child.kill('SIGTERM');
+        await exited;
+        clearTimeout(kill);
+      }),
+    );
+    process.exit(code);
+  })();
+  return stopping;
 }
 
-const problems = await reachable();
-if (problems.length > 0) {
-  console.error(`demo: cannot start the sample loop.\n${problems.join('\n')}`);
-  process.exit(1);
-}
-console.log(`demo: PostgreSQL at ${redact(DATABASE_URL)}, RabbitMQ at ${redact(AMQP_URL)}`);
-const orders = `http://127.0.0.1:${ORDERS_PORT}`;
-const shipping = `http://127.0.0.1:${SHIPPING_PORT}`;
-children.push(start('shipping', SHIPPING_PORT), start('orders', ORDERS_PORT));
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    // After the loop completed, Ctrl+C is how the demo ends: a success.
+    if (phase === 'running') void stop(0, `demo: ${signal}; stopping both services`);
+    else
+      void stop(signal === 'SIGINT' ? 130 : 143, `demo: interrupted by ${signal} while ${phase}; stopping`);
+  });
+process.on('uncaughtException', (error) => void stop(1, `demo: ${error.stack ?? error}`));
+process.on('unhandledRejection', (error) => void stop(1, `demo: ${error?.stack ?? error}`));
+// The last resort when something exits without stop(): no child outlives the demo.
+process.on('exit', () => {
+  for (const { child } of services)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 try {
-  await waitReady('shipping', shipping);
-  await waitReady('orders', orders);
+  const problems = await reachable();
+  if (problems.length > 0) {
+    console.error(`demo: cannot start the sample loop.\n${problems.join('\n')}`);
+    process.exit(1);
+  }
+  console.log(`demo: PostgreSQL at ${redact(DATABASE_URL)}, RabbitMQ at ${redact(AMQP_URL)}`);
+  // One at a time: a failure names its service, and shipping's queues are bound before orders publishes.
+  phase = 'starting shipping';
+  const shipping = await waitReady(start('shipping', SHIPPING_PORT, 'SHIPPING_PORT'));
+  phase = 'starting orders';
+  const orders = await waitReady(start('orders', ORDERS_PORT, 'ORDERS_PORT'));
+  phase = 'placing an order';
   const startedAt = Date.now();
   const created = await fetch(`${orders}/orders`, {
     method: 'POST',
@@ -129,9 +204,9 @@ try {
   console.log(
     `demo: look around — ${orders}/orders/${order.id}, ${orders}/health/ready, ${orders}/metrics, ${shipping}/metrics`,
   );
+  phase = 'running';
   if (once) await stop(0);
   else console.log('demo: both services keep running; Ctrl+C stops them.');
 } catch (error) {
-  console.error(`demo: ${error.message}`);
-  await stop(1);
+  await stop(1, `demo: ${error.message}; stopping`);
 }

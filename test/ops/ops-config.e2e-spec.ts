@@ -1,4 +1,5 @@
-import { posix } from 'node:path';
+import { posix, sep } from 'node:path';
+import ts from 'typescript';
 import { assertSqlIdentifier } from '@courier-nest/core/internal';
 import { checkAppEnvironment } from './app-environment';
 import {
@@ -8,8 +9,11 @@ import {
   list,
   mountsOf,
   portsOf,
+  readJson,
   readText,
   readYaml,
+  REPO_ROOT,
+  repoPath,
   record,
   repoFileExists,
   text,
@@ -44,20 +48,18 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs PostgreSQL 16 with a courier database and user, and a pg_isready healthcheck', () => {
-    expect(text(service('postgres').image, 'postgres.image')).toMatch(/^postgres:16(\b|$)/);
+    expect(text(service('postgres').image, 'postgres.image')).toMatch(/^postgres:16\./);
     expect(envOf('postgres')).toMatchObject({ POSTGRES_DB: 'courier', POSTGRES_USER: 'courier' });
     expect(envOf('postgres').POSTGRES_PASSWORD).toBeTruthy();
     expect(healthcheckCommand(service('postgres'), 'postgres')).toMatch(/^pg_isready -U courier -d courier$/);
   });
 
-  it('runs rabbitmq:4-management on ports 5672 and 15672, healthy when `rabbitmq-diagnostics -q ping` is', () => {
-    expect(service('rabbitmq').image).toBe('rabbitmq:4-management');
-    expect(portsOf(service('rabbitmq'), 'rabbitmq')).toEqual(
-      expect.arrayContaining([
-        { host: '5672', container: '5672' },
-        { host: '15672', container: '15672' },
-      ]),
-    );
+  it('runs RabbitMQ 4 with management, AMQP and the UI on 127.0.0.1:5673 and :15673, healthy when `rabbitmq-diagnostics -q ping` is', () => {
+    expect(text(service('rabbitmq').image, 'rabbitmq.image')).toMatch(/^rabbitmq:4\.[\d.]+-management$/);
+    expect(portsOf(service('rabbitmq'), 'rabbitmq')).toEqual([
+      { ip: '127.0.0.1', host: '5673', container: '5672' },
+      { ip: '127.0.0.1', host: '15673', container: '15672' },
+    ]);
     expect(healthcheckCommand(service('rabbitmq'), 'rabbitmq')).toBe('rabbitmq-diagnostics -q ping');
   });
 
@@ -88,9 +90,9 @@ describe('docker-compose.yml', () => {
       });
     });
 
-    it(`listens on ${port} and publishes it on the same host port`, () => {
+    it(`listens on ${port} and publishes it on the same port of 127.0.0.1`, () => {
       expect(env.PORT).toBe(port);
-      expect(portsOf(service(app), app)).toEqual([{ host: port, container: port }]);
+      expect(portsOf(service(app), app)).toEqual([{ ip: '127.0.0.1', host: port, container: port }]);
     });
 
     it('reaches PostgreSQL by its compose hostname, with the credentials postgres was given', () => {
@@ -123,6 +125,43 @@ describe('docker-compose.yml', () => {
     it('is healthy when its own /health/live answers', () => {
       expect(healthcheckCommand(service(app), app)).toContain(`http://127.0.0.1:${port}/health/live`);
     });
+  });
+
+  it('publishes every port on 127.0.0.1 only (the demo has fixed passwords)', () => {
+    const published = Object.keys(services).flatMap((name) =>
+      portsOf(service(name), `services.${name}`).map((mapping) => ({ service: name, ...mapping })),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const mapping of published) expect(mapping).toEqual({ ...mapping, ip: '127.0.0.1' });
+  });
+
+  it("publishes no host port a local PostgreSQL or RabbitMQ (the test suites' and npm run demo's) listens on", () => {
+    const taken = new Set(['5432', '5672', '15672']); // PostgreSQL, AMQP, RabbitMQ management
+    for (const name of Object.keys(services))
+      for (const { host } of portsOf(service(name), `services.${name}`))
+        expect({ service: name, host, clashes: taken.has(host) }).toEqual({
+          service: name,
+          host,
+          clashes: false,
+        });
+  });
+
+  it('publishes no host port twice', () => {
+    const hosts = Object.keys(services).flatMap((name) =>
+      portsOf(service(name), `services.${name}`).map((mapping) => mapping.host),
+    );
+    expect(new Set(hosts).size).toBe(hosts.length);
+  });
+
+  it('pins every pulled image to an exact version (PostgreSQL: major.minor; the others: major.minor.patch)', () => {
+    for (const name of Object.keys(services)) {
+      if (service(name).build !== undefined) continue; // an image compose builds, named by its tag
+      const image = text(service(name).image, `services.${name}.image`);
+      const [repository, tag = 'latest'] = image.split(':');
+      // PostgreSQL's versions have two parts since 10: 16.10 is one release.
+      const exact = repository === 'postgres' ? /^\d+\.\d+(-[a-z0-9]+)*$/ : /^v?\d+\.\d+\.\d+(-[a-z0-9]+)*$/;
+      expect({ service: name, image, exact: exact.test(tag) }).toEqual({ service: name, image, exact: true });
+    }
   });
 
   it('gives each service a schema of its own (an inbox deduplicates across its schema)', () => {
@@ -204,18 +243,97 @@ describe('Dockerfile', () => {
     stage.filter((i) => i.keyword === keyword).map((i) => i.args);
   const runtime = stages[stages.length - 1] ?? [];
 
-  it('is multi-stage, every stage on node:20-slim', () => {
+  it('is multi-stage, every stage on the same node slim image pinned to an exact version', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const from of argsOf(instructions, 'FROM')) expect(from).toMatch(/^node:20-slim(\s|$)/);
+    const images = argsOf(instructions, 'FROM').map((from) => from.split(/\s+/)[0]);
+    for (const image of images) expect(image).toMatch(/^node:\d+\.\d+\.\d+-slim$/);
+    expect(new Set(images).size).toBe(1);
   });
 
-  it('installs with npm ci, builds with npm run build, and prunes dev dependencies', () => {
-    const runs = argsOf(stages[0], 'RUN').join(' && ');
-    expect(runs).toContain('npm ci');
-    expect(runs).toContain('npm run build');
-    expect(runs).toContain('npm prune --omit=dev');
-    expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('npm run build'));
-    expect(runs.indexOf('npm run build')).toBeLessThan(runs.indexOf('npm prune --omit=dev'));
+  const buildRuns = argsOf(stages[0], 'RUN');
+  const rootPackage = record(readJson('package.json'), 'package.json');
+  const scripts = record(rootPackage.scripts, 'package.json scripts');
+  const workspaces = list(rootPackage.workspaces, 'package.json workspaces').map((w) => text(w, 'workspace'));
+  const libs = workspaces.filter((w) => w.startsWith('libs/'));
+
+  it('installs with npm ci, builds the libs, then the sample services, and prunes dev dependencies', () => {
+    const runs = buildRuns.join(' && ');
+    const order = ['npm ci', 'npm run build ', 'npm run build:samples', 'npm prune --omit=dev'];
+    for (const step of order) expect(runs).toContain(step);
+    const positions = order.map((step) => runs.indexOf(step));
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('copies every workspace package.json before npm ci, so npm ci links node_modules/@courier-nest/*', () => {
+    const beforeCi = stages[0].slice(
+      0,
+      stages[0].findIndex((i) => i.keyword === 'RUN' && i.args.includes('npm ci')),
+    );
+    const copied = argsOf(beforeCi, 'COPY').flatMap((args) => args.split(/\s+/).slice(0, -1));
+    expect(copied).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'package-lock.json',
+        ...workspaces.map((w) => `${w}/package.json`),
+      ]),
+    );
+  });
+
+  describe.each(APP_NAMES)('the %s service', (app) => {
+    const tsconfigPath = repoPath(`apps/${app}/tsconfig.app.json`);
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      tsconfigPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+        },
+      },
+    )!;
+
+    it('is compiled by build:samples from its tsconfig.app.json', () => {
+      expect(text(scripts['build:samples'], 'build:samples')).toContain(
+        `tsc -p apps/${app}/tsconfig.app.json`,
+      );
+    });
+
+    it('imports the libs by package name: its tsconfig maps no paths, so node_modules resolves them', () => {
+      expect(parsed.options.paths).toEqual({});
+    });
+
+    it('has its compiled main.js where the image starts it', () => {
+      const main = ts
+        .getOutputFileNames(parsed, repoPath(`apps/${app}/src/main.ts`), false)
+        .find((file) => file.endsWith('.js'));
+      const started = argsOf(runtime, 'CMD').join(' ').replace('${APP}', app);
+      expect(started).toContain(
+        posix.relative(REPO_ROOT.split(sep).join(posix.sep), main!.split(sep).join(posix.sep)),
+      );
+    });
+  });
+
+  it('gives the runtime node_modules (with the workspace links), dist/, and each lib package.json and dist/', () => {
+    const fromBuild = argsOf(runtime, 'COPY')
+      .filter((args) => args.startsWith('--from=build'))
+      .map((args) => args.split(/\s+/).slice(1));
+    expect(fromBuild).toEqual(
+      expect.arrayContaining([
+        ['/app/node_modules', './node_modules'],
+        ['/app/dist', './dist'],
+        ['/runtime/libs', './libs'],
+      ]),
+    );
+    // /runtime/libs is assembled from each lib's package.json and dist/, which is all a lib
+    // needs: its package.json points node at dist/.
+    expect(buildRuns.join(' && ')).toMatch(
+      /for lib in libs\/\*\/; do .*cp -r "\$lib\/package.json" "\$lib\/dist" "\/runtime\/\$lib"/,
+    );
+    expect(libs.length).toBeGreaterThan(0);
+    for (const lib of libs) {
+      const manifest = record(readJson(`${lib}/package.json`), `${lib}/package.json`);
+      expect({ lib, main: manifest.main }).toEqual({ lib, main: 'dist/index.js' });
+    }
   });
 
   it('runs as the unprivileged node user', () => {
@@ -242,7 +360,11 @@ describe('Dockerfile', () => {
     const copied = argsOf(stages[0], 'COPY')
       .filter((args) => !args.startsWith('--from'))
       .flatMap((args) => args.split(/\s+/).slice(0, -1));
-    expect(included.sort()).toEqual([...new Set(copied)].sort());
+    const letIn = (path: string) => included.filter((rule) => path === rule || path.startsWith(`${rule}/`));
+    for (const path of copied)
+      expect({ path, letInBy: letIn(path).length > 0 }).toEqual({ path, letInBy: true });
+    for (const rule of included)
+      expect({ rule, used: copied.some((path) => letIn(path).includes(rule)) }).toEqual({ rule, used: true });
     expect(included).not.toContain('node_modules');
     expect(included).not.toContain('dist');
   });

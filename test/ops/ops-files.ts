@@ -79,6 +79,8 @@ export function healthcheckCommand(service: Data, where: string): string {
 }
 
 export interface PortMapping {
+  /** The host address the port is published on; undefined means every interface. */
+  ip: string | undefined;
   host: string;
   container: string;
 }
@@ -88,7 +90,13 @@ export function portsOf(service: Data, where: string): PortMapping[] {
   return list(service.ports ?? [], `${where}.ports`).map((entry, i) => {
     const parts = String(entry).split('/')[0].split(':');
     if (parts.length < 2) throw new Error(`${where}.ports[${i}]: ${String(entry)} publishes no host port`);
-    return { host: parts[parts.length - 2], container: parts[parts.length - 1] };
+    if (parts.length > 3)
+      throw new Error(`${where}.ports[${i}]: ${String(entry)} is not [IP:]HOST:CONTAINER`);
+    return {
+      ip: parts.length === 3 ? parts[0] : undefined,
+      host: parts[parts.length - 2],
+      container: parts[parts.length - 1],
+    };
   });
 }
 
