@@ -181,8 +181,11 @@ describe.each(LINES)('getting-started.md, from `nest new` outside the repository
     expect([...exchanges.keys()].sort()).toEqual(['order_events', 'shipment_events']);
     for (const { path, code } of files) {
       let source = code;
-      for (const [name, renamed] of [...exchanges, ...services])
-        source = source.replaceAll(`'${name}'`, `'${renamed}'`);
+      for (const [name, renamed] of exchanges) source = source.replaceAll(`'${name}'`, `'${renamed}'`);
+      // Only the option: `'orders'` is also the controller's path.
+      for (const [name, renamed] of services) {
+        source = source.replaceAll(`serviceName: '${name}'`, `serviceName: '${renamed}'`);
+      }
       await mkdir(join(dir, dirname(path)), { recursive: true });
       await writeFile(join(dir, path), source);
     }
@@ -273,7 +276,7 @@ describe.each(LINES)('getting-started.md, from `nest new` outside the repository
       headers: { 'content-type': 'application/json' },
       body,
     });
-    expect(created.status).toBe(201);
+    expect({ status: created.status, body: await created.clone().text() }).toMatchObject({ status: 201 });
     const order = (await created.json()) as { id: string };
     expect(order).toMatchObject({ ...JSON.parse(body), status: 'created' });
     await waitFor(
