@@ -11,7 +11,7 @@ import { AMQP_URL, DATABASE_URL, uniqueName } from '../harness/env';
 import { codeBlocks, section, shellLines } from '../harness/markdown';
 import { freePort } from '../harness/sample-app-process';
 import { waitFor } from '../harness/wait-for';
-import { NPM_ENV, packageTarballs } from './package-tarballs';
+import { NPM_ENV, packageDirs, packageTarballs, withSiblings, type PackageName } from './package-tarballs';
 
 /**
  * docs/getting-started.md, followed as a new user would, outside this repository: `nest new`
@@ -138,17 +138,22 @@ describe.each(LINES)('getting-started.md, from `nest new` outside the repository
     for (const cmd of createLines) await shell(cmd.replace('npx @nestjs/cli ', `npx -y ${line.cli} `), dir);
 
     // 2. "Install Courier": this line's install command in each app. The Courier packages come
-    // from their tarballs; core and consumer too, which the registry does not have yet.
+    // from their tarballs, and so do the Courier packages they depend on (core, consumer),
+    // which npm would otherwise look for on the registry.
     const installs = codeBlocks(section(doc, 'Install Courier'), 'sh')
       .flatMap((b) => shellLines(b.code))
       .filter((cmd) => cmd.startsWith('npm install @courier-nest/'));
     expect(installs).toHaveLength(2);
-    const install =
-      installs[line.installLine].replace(/@courier-nest\/[\w-]+/g, (name) => {
-        if (!tarballs[name])
-          throw new Error(`getting-started.md installs ${name}, which this repository does not pack`);
-        return tarballs[name];
-      }) + ` ${tarballs['@courier-nest/core']} ${tarballs['@courier-nest/consumer']}`;
+    const named = [...installs[line.installLine].matchAll(/@courier-nest\/[\w-]+/g)].map(([name]) => {
+      if (!(name in packageDirs))
+        throw new Error(`getting-started.md installs ${name}, which this repository does not pack`);
+      return name as PackageName;
+    });
+    const siblings = new Set(named.flatMap(withSiblings).filter((name) => !named.includes(name)));
+    const install = [
+      installs[line.installLine].replace(/@courier-nest\/[\w-]+/g, (name) => tarballs[name as PackageName]),
+      ...[...siblings].map((name) => tarballs[name]),
+    ].join(' ');
     for (const app of appNames) await shell(install, join(dir, app));
 
     for (const app of appNames) {

@@ -1,44 +1,81 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
-const REPO = join(__dirname, '../..');
+export const run = promisify(execFile);
+export const repoRoot = resolve(__dirname, '../..');
 
-/** The workspace packages, in the order they build (each after those it depends on). */
-export const PACKAGE_DIRS: Record<string, string> = {
+/** The packages a user installs, by name, with their folder in this repository. */
+export const packageDirs = {
   '@courier-nest/core': 'libs/core',
   '@courier-nest/consumer': 'libs/consumer',
   '@courier-nest/outbox': 'libs/outbox',
   '@courier-nest/inbox': 'libs/inbox',
   '@courier-nest/rabbitmq': 'libs/rabbitmq',
   '@courier-nest/amqp-exec': 'apps/amqp-exec',
-};
+} as const;
+export type PackageName = keyof typeof packageDirs;
+export const packageNames = Object.keys(packageDirs) as PackageName[];
 
-let packed: Promise<Record<string, string>> | undefined;
+export interface PackageManifest {
+  name: PackageName;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+export function manifestOf(name: PackageName): PackageManifest {
+  return JSON.parse(
+    readFileSync(join(repoRoot, packageDirs[name], 'package.json'), 'utf8'),
+  ) as PackageManifest;
+}
+
+/** `name` and every @courier-nest package it needs, transitively: none of them is on a registry. */
+export function withSiblings(name: PackageName): PackageName[] {
+  const needed = new Set<PackageName>();
+  const visit = (next: PackageName) => {
+    if (needed.has(next)) return;
+    needed.add(next);
+    const { dependencies = {}, peerDependencies = {} } = manifestOf(next);
+    for (const dep of Object.keys({ ...dependencies, ...peerDependencies })) {
+      if (dep in packageDirs) visit(dep as PackageName);
+    }
+  };
+  visit(name);
+  return [...needed];
+}
+
+// Jest gives each test file its own module registry, so the cache is a folder named after
+// this process (pid and start time): the files of one `jest --runInBand` share one build.
+const cacheDir = join(tmpdir(), `courier-tarballs-${process.pid}-${Math.floor(performance.timeOrigin)}`);
+let packed: Promise<Record<PackageName, string>> | undefined;
 
 /**
- * Builds every package (`npm run build`) and packs each with `npm pack`, once per Jest
- * process: package name → tarball path, in a temporary directory outside the repository.
+ * Builds the workspace (`npm run build`) and packs each package, once per Jest process;
+ * later calls, from any test file of that process, reuse the tarballs.
+ * @returns the tarball path of each package
  */
-export function packageTarballs(): Promise<Record<string, string>> {
-  packed ??= (async () => {
-    await run('npm', ['run', 'build'], { cwd: REPO, maxBuffer: 64 << 20 });
-    const destination = await mkdtemp(join(tmpdir(), 'courier-tarballs-'));
-    const tarballs: Record<string, string> = {};
-    for (const [name, dir] of Object.entries(PACKAGE_DIRS)) {
-      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], {
-        cwd: join(REPO, dir),
-        maxBuffer: 64 << 20,
-      });
-      const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
-      tarballs[name] = join(destination, filename);
-    }
-    return tarballs;
-  })();
+export function packageTarballs(): Promise<Record<PackageName, string>> {
+  packed ??= buildAndPack();
   return packed;
+}
+
+async function buildAndPack(): Promise<Record<PackageName, string>> {
+  const index = join(cacheDir, 'tarballs.json');
+  if (existsSync(index)) return JSON.parse(await readFile(index, 'utf8')) as Record<PackageName, string>;
+  await run('npm', ['run', 'build'], { cwd: repoRoot, maxBuffer: 64 << 20 });
+  await mkdir(cacheDir, { recursive: true });
+  const { stdout } = await run('npm', ['pack', '--workspaces', '--json', '--pack-destination', cacheDir], {
+    cwd: repoRoot,
+    maxBuffer: 64 << 20,
+  });
+  const entries = JSON.parse(stdout) as Array<{ name: PackageName; filename: string }>;
+  const tarballs = Object.fromEntries(entries.map((e) => [e.name, join(cacheDir, e.filename)]));
+  await writeFile(index, JSON.stringify(tarballs));
+  return tarballs as Record<PackageName, string>;
 }
 
 /**

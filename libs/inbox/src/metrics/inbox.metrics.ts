@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import {
-  InjectMetric,
-  makeCounterProvider,
-  makeGaugeProvider,
-  makeHistogramProvider,
-} from '@willsoto/nestjs-prometheus';
+import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { BoundedLabel, cachedSnapshot } from '@courier-nest/core/internal';
 import type { RunResult } from '../dispatcher/handler-runner';
 import { InboxStore, type InboxStats } from '../inbox.store';
+import { makeStoreGaugeProvider } from './store-gauge.provider';
 
 export const InboxMetricNames = {
   received: 'courier_inbox_received_total',
@@ -55,22 +51,16 @@ export const inboxMetricProviders = [
     help: 'Handlers that became dead for a message',
     labelNames: ['handler_key'],
   }),
-  makeGaugeProvider({
-    name: InboxMetricNames.backlog,
-    help: 'Handler runs due now',
-    inject: [InboxStore],
-    async collect(store: InboxStore) {
-      this.set((await statsOf(store)).due);
-    },
-  }),
-  makeGaugeProvider({
-    name: InboxMetricNames.dead,
-    help: 'Dead (message, handler) pairs kept for replay',
-    inject: [InboxStore],
-    async collect(store: InboxStore) {
-      this.set((await statsOf(store)).dead);
-    },
-  }),
+  makeStoreGaugeProvider(
+    { name: InboxMetricNames.backlog, help: 'Handler runs due now' },
+    InboxStore,
+    async (gauge, store: InboxStore) => gauge.set((await statsOf(store)).due),
+  ),
+  makeStoreGaugeProvider(
+    { name: InboxMetricNames.dead, help: 'Dead (message, handler) pairs kept for replay' },
+    InboxStore,
+    async (gauge, store: InboxStore) => gauge.set((await statsOf(store)).dead),
+  ),
 ];
 
 /** Records inbox activity; labels are event types and handler keys (bounded). */

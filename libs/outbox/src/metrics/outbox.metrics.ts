@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  InjectMetric,
-  makeCounterProvider,
-  makeGaugeProvider,
-  makeHistogramProvider,
-} from '@willsoto/nestjs-prometheus';
+import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { BoundedLabel, cachedSnapshot } from '@courier-nest/core/internal';
 import { OutboxStore, type OutboxStats } from '../outbox.store';
+import { makeStoreGaugeProvider } from './store-gauge.provider';
 import type { RelayBatchResult, RelayObserver } from '../relay/relay-batch-result.interface';
 
 export const OutboxMetricNames = {
@@ -50,30 +46,21 @@ export const outboxMetricProviders = [
     help: 'From the row being written to the broker confirm',
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
   }),
-  makeGaugeProvider({
-    name: OutboxMetricNames.backlog,
-    help: 'Messages waiting to be published (not dead)',
-    inject: [OutboxStore],
-    async collect(store: OutboxStore) {
-      this.set((await statsOf(store)).pending);
-    },
-  }),
-  makeGaugeProvider({
-    name: OutboxMetricNames.oldestAge,
-    help: 'Age of the oldest message waiting to be published',
-    inject: [OutboxStore],
-    async collect(store: OutboxStore) {
-      this.set((await statsOf(store)).oldestPendingAgeMs / 1000);
-    },
-  }),
-  makeGaugeProvider({
-    name: OutboxMetricNames.deadNow,
-    help: 'Dead messages kept in the outbox',
-    inject: [OutboxStore],
-    async collect(store: OutboxStore) {
-      this.set((await statsOf(store)).dead);
-    },
-  }),
+  makeStoreGaugeProvider(
+    { name: OutboxMetricNames.backlog, help: 'Messages waiting to be published (not dead)' },
+    OutboxStore,
+    async (gauge, store: OutboxStore) => gauge.set((await statsOf(store)).pending),
+  ),
+  makeStoreGaugeProvider(
+    { name: OutboxMetricNames.oldestAge, help: 'Age of the oldest message waiting to be published' },
+    OutboxStore,
+    async (gauge, store: OutboxStore) => gauge.set((await statsOf(store)).oldestPendingAgeMs / 1000),
+  ),
+  makeStoreGaugeProvider(
+    { name: OutboxMetricNames.deadNow, help: 'Dead messages kept in the outbox' },
+    OutboxStore,
+    async (gauge, store: OutboxStore) => gauge.set((await statsOf(store)).dead),
+  ),
 ];
 
 /** Records relay batches into the metrics above; the relay calls it after each batch. */
