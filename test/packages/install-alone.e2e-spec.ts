@@ -16,9 +16,12 @@ import { TempProject } from './temp-project';
 const libraries = packageNames.filter((name) => name !== '@courier-nest/amqp-exec');
 
 // A user's strict project: our .d.ts are checked too (skipLibCheck false), against the
-// peers' own types. @types/node comes with @types/pg, which our declarations need.
+// peers' own types. Like any Node project's (Nest's template lists it too) it names the node
+// types, which TypeScript 6 no longer includes by default; @types/node comes with @types/pg,
+// a dependency of core.
 const strictTsconfig = {
   compilerOptions: {
+    types: ['node'],
     strict: true,
     noEmit: true,
     skipLibCheck: false,
