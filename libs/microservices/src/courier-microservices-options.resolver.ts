@@ -4,7 +4,9 @@ import type { CourierMicroservicesOptions } from './interfaces/courier-microserv
 export type ResolvedMicroservicesOptions = Required<CourierMicroservicesOptions>;
 
 /** Defaults and checks, once, where the options enter. */
-export function resolveMicroservicesOptions(options: CourierMicroservicesOptions = {}): ResolvedMicroservicesOptions {
+export function resolveMicroservicesOptions(
+  options: CourierMicroservicesOptions = {},
+): ResolvedMicroservicesOptions {
   return {
     closeTimeoutMs: OptionChecks.integer('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0, 3_600_000),
   };

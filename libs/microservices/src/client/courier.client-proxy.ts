@@ -76,7 +76,9 @@ export class CourierClientProxy extends ClientProxy {
   /** Request/response (`send`) is not served by Courier yet: it fails with a clear error. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     callback({
-      err: new CourierRequestResponseUnsupportedError(MicroservicesMessages.clientSend(String(packet.pattern))),
+      err: new CourierRequestResponseUnsupportedError(
+        MicroservicesMessages.clientSend(String(packet.pattern)),
+      ),
       isDisposed: true,
     });
     return () => undefined;

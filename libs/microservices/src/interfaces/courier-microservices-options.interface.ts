@@ -22,7 +22,7 @@ export interface CourierEventExtras extends InboxHandlerOptions {
    * The handler's key in the inbox: its own status, attempts and dead state per message.
    * 1-100 letters, digits, "_", "." or "-". Never change it once messages were stored
    * (their state rows carry it).
-   * @default the pattern for the first handler of a pattern; `<pattern>.2`, `<pattern>.3`… for the next ones, in registration order
+   * @default the pattern for the first handler of a pattern without a `handlerKey`; `<pattern>.2`, `<pattern>.3`… for the next ones without one, in registration order
    */
   handlerKey?: string;
 }

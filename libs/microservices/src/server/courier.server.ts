@@ -96,7 +96,9 @@ export class CourierServer extends Server implements CustomTransportStrategy {
     this.closed = true;
     if (this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)));
+      const timeout = new Promise<void>(
+        (resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)),
+      );
       await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
       clearTimeout(timer);
     }
@@ -128,13 +130,19 @@ export class CourierServer extends Server implements CustomTransportStrategy {
       );
     }
     for (const [pattern, handlers] of this.eventHandlers) {
-      handlers.forEach((handler, position) => {
+      let unnamed = 0;
+      handlers.forEach((handler) => {
         const extras = (handler.extras ?? {}) as CourierEventExtras;
-        const handlerKey = handlerKeyFor(pattern, extras, position);
+        const handlerKey = handlerKeyFor(pattern, extras, unnamed);
+        if (extras.handlerKey === undefined) unnamed++;
         this.inbox!.registerHandler({
           eventType: pattern,
           handlerKey,
-          options: { timeoutMs: extras.timeoutMs, maxAttempts: extras.maxAttempts, transactional: extras.transactional },
+          options: {
+            timeoutMs: extras.timeoutMs,
+            maxAttempts: extras.maxAttempts,
+            transactional: extras.transactional,
+          },
           source: `@EventPattern('${pattern}') ${handlerKey}`,
           handle: (message, run) => this.run(handler, message, run),
         });
@@ -155,7 +163,11 @@ export class CourierServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async invoke(handler: MessageHandler, message: InboxMessage, context: CourierContext): Promise<void> {
+  private async invoke(
+    handler: MessageHandler,
+    message: InboxMessage,
+    context: CourierContext,
+  ): Promise<void> {
     try {
       const result: unknown = await handler(message.payload, context);
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });

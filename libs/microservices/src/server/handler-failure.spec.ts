@@ -27,7 +27,9 @@ describe('toInboxFailure', () => {
   it('makes any other 4xx HttpException non-retryable, but retries 408 and 429', () => {
     expect(deadAtOnce(toInboxFailure(new NotFoundException('no such order')))).toBe(true);
     expect(deadAtOnce(toInboxFailure(new RequestTimeoutException()))).toBe(false);
-    expect(deadAtOnce(toInboxFailure(new HttpException('slow down', HttpStatus.TOO_MANY_REQUESTS)))).toBe(false);
+    expect(deadAtOnce(toInboxFailure(new HttpException('slow down', HttpStatus.TOO_MANY_REQUESTS)))).toBe(
+      false,
+    );
   });
 
   it('retries a 5xx HttpException and a plain Error, keeping the error itself', () => {
@@ -52,7 +54,7 @@ describe('toInboxFailure', () => {
     expect(retried.message).toBe('try again');
   });
 
-  it('reads what an exception filter emitted: a 4xx object is non-retryable, Nest\'s default error is retried', () => {
+  it("reads what an exception filter emitted: a 4xx object is non-retryable, Nest's default error is retried", () => {
     expect(deadAtOnce(toInboxFailure({ status: 400, message: ['name is empty'] }))).toBe(true);
     const unknown = toInboxFailure({ status: 'error', message: 'Internal server error' });
     expect(deadAtOnce(unknown)).toBe(false);
