@@ -16,6 +16,10 @@ export const inboxFeedProvider: Provider = {
     serviceName: options.serviceName,
     codec: options.codec,
     eventTypes: () => registry.eventTypes(),
+    onEventTypeAdded: (listener) =>
+      registry.onHandlerAdded(({ handler, newEventType }) => {
+        if (newEventType) listener(handler.eventType);
+      }),
     receiveMany: (messages) => inbox.receiveMany(messages),
   }),
   inject: [RESOLVED_INBOX_OPTIONS, InboxRegistry, InboxService],

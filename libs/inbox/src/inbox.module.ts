@@ -9,6 +9,7 @@ import { InboxHealthIndicator } from './health/inbox.health';
 import { INBOX_FEED } from '@courier-nest/core';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import { InboxExplorer } from './inbox.explorer';
+import { InboxHandlerRegistrar } from './inbox-handler.registrar';
 import { inboxFeedProvider } from './inbox-feed.provider';
 import { ConfigurableInboxModule, INBOX_MODULE_OPTIONS, INBOX_OPTIONS_TYPE } from './inbox.module-definition';
 import { InboxNotificationListener } from './inbox-notification.listener';
@@ -56,6 +57,7 @@ import { InboxRetention } from './retention/inbox-retention.service';
     ...inboxMetricProviders,
     InboxMetrics,
     InboxRegistry,
+    InboxHandlerRegistrar,
     InboxExplorer,
     InboxSchemaInitializer,
     InboxDispatcher,

@@ -39,3 +39,21 @@ describe('InboxRegistry.handlersOf', () => {
     expect(registry.handlersOf('order_events')).toBe(before);
   });
 });
+
+describe('InboxRegistry.onHandlerAdded', () => {
+  it('tells listeners of each handler added later, and whether its event type is new', () => {
+    const registry = new InboxRegistry();
+    registry.register(handler('order_events', 'notify'));
+    const heard: Array<[string, boolean]> = [];
+    registry.onHandlerAdded(({ handler: h, newEventType }) => heard.push([h.handlerKey, newEventType]));
+
+    registry.register(handler('order_events', 'reserve'));
+    registry.register(handler('order_events', 'reserve')); // a refused duplicate adds nothing
+    registry.register(handler('payment_events', 'book'));
+
+    expect(heard).toEqual([
+      ['reserve', false],
+      ['book', true],
+    ]);
+  });
+});

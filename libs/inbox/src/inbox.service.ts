@@ -5,6 +5,8 @@ import { assertName } from '@courier-nest/core/internal';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import { InboxRegistry, type RegisteredHandler } from './inbox.registry';
+import { InboxHandlerRegistrar } from './inbox-handler.registrar';
+import type { InboxHandlerRegistration } from './interfaces/inbox-handler.interface';
 import {
   InboxStore,
   type DeadInboxHandler,
@@ -40,7 +42,29 @@ export class InboxService {
     private readonly registry: InboxRegistry,
     private readonly dispatcher: InboxDispatcher,
     private readonly metrics: InboxMetrics,
+    private readonly registrar: InboxHandlerRegistrar,
   ) {}
+
+  /**
+   * Adds a handler at run time, as `@InboxHandler` does at bootstrap, with the same checks
+   * (names, option limits, `duplicateHandlers`). For integrations that learn their handlers
+   * late, such as a microservice strategy's `listen()`. Messages stored from now on get a
+   * state row for it; a transport subscribes to a new event type at once (RabbitMQ: its
+   * queue is declared and consumed). Messages stored before it was registered do not.
+   *
+   * @throws InboxConfigurationError for a bad key or option, or a duplicate key under `duplicateHandlers: 'error'`
+   * @example
+   * inbox.registerHandler({ eventType: 'order_events', handlerKey: 'reserve', handle: (m) => reserve(m.payload) });
+   */
+  registerHandler(registration: InboxHandlerRegistration): void {
+    this.registrar.register({
+      eventType: registration.eventType,
+      handlerKey: registration.handlerKey,
+      handle: registration.handle,
+      options: registration.options ?? {},
+      source: registration.source ?? `${registration.eventType}/${registration.handlerKey}`,
+    });
+  }
 
   /**
    * Stores a message unless its id was seen before (a unique insert, never a read

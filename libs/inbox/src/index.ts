@@ -2,7 +2,12 @@
 export { InboxModule } from './inbox.module';
 export type { InboxDeadInfo, InboxErrorInfo, InboxModuleOptions } from './interfaces/inbox-options.interface';
 export { InboxHandler } from './decorators/inbox-handler.decorator';
-export type { InboxHandlerContext, InboxHandlerFn, InboxHandlerOptions } from './interfaces/inbox-handler.interface';
+export type {
+  InboxHandlerContext,
+  InboxHandlerFn,
+  InboxHandlerOptions,
+  InboxHandlerRegistration,
+} from './interfaces/inbox-handler.interface';
 export type { InboxMessage } from './interfaces/inbox-message.interface';
 export { InboxService, type ReceiveResult } from './inbox.service';
 export type { DeadInboxHandler, InboxStats } from './inbox.store';

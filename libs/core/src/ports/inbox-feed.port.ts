@@ -14,6 +14,10 @@ export const INBOX_FEED = Symbol.for('courier:inbox-feed');
  * Contract:
  * - `eventTypes()` lists the event types with at least one registered handler; the transport
  *   subscribes once per event type (on RabbitMQ: a queue bound to the exchange of that name).
+ * - `onEventTypeAdded(listener)` hears of event types that get their first handler later, at
+ *   run time (`InboxService.registerHandler`, e.g. from a microservice strategy's `listen()`):
+ *   a transport that has started subscribes to each as it comes. Optional for a feed whose
+ *   event types are fixed at bootstrap.
  * - `receiveMany` stores a batch in one transaction and resolves once it committed: only then
  *   may the transport ack the deliveries. A duplicate id is stored once and is no error. It
  *   rejects when nothing was stored (database down): the transport gives the deliveries back.
@@ -25,6 +29,7 @@ export interface InboxFeed {
   readonly serviceName: string;
   readonly codec: JsonCodec;
   eventTypes(): readonly string[];
+  onEventTypeAdded?(listener: (eventType: string) => void): void;
   receiveMany(messages: readonly IncomingMessage[]): Promise<unknown>;
 }
 

@@ -71,6 +71,8 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   ) {
     this.runner = new HandlerRunner(store, dataSource, options.codec);
     this.slots = new HandlerSlots(options.dispatcher.concurrency);
+    // A handler registered while running (InboxService.registerHandler) is claimed from the next claim on.
+    registry.onHandlerAdded(() => this.learnHandlers());
   }
 
   onApplicationBootstrap(): void {
@@ -94,13 +96,18 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     this.stopping = false;
     this.claimsGivenBack = false;
     this.stopped = new AbortController();
+    this.learnHandlers();
+    this.loop = this.run();
+  }
+
+  /** Which (event type, handler key) pairs this process claims, and the longest timeout among them. */
+  private learnHandlers(): void {
     const handlers = this.registry.all();
     this.handlerPairs = { pairs: handlers.map((h) => `${h.eventType} ${h.handlerKey}`) };
     this.longestTimeoutMs = Math.max(
       this.options.handlerTimeoutMs,
       ...handlers.map((h) => h.options.timeoutMs ?? 0),
     );
-    this.loop = this.run();
   }
 
   /** Stops claiming, waits for running handlers (bounded), then hands back what it still holds. */

@@ -41,3 +41,15 @@ export interface InboxHandlerOptions {
   /** Overrides the module's `maxAttempts` for this handler. */
   maxAttempts?: number;
 }
+
+/** A handler added at run time with `InboxService.registerHandler`. */
+export interface InboxHandlerRegistration {
+  /** The destination whose messages it handles (on RabbitMQ: the exchange name). */
+  eventType: string;
+  /** Its own status, attempts and dead state per message: 1-100 letters, digits, "_", "." or "-". */
+  handlerKey: string;
+  handle: InboxHandlerFn;
+  options?: InboxHandlerOptions;
+  /** Names it in logs and errors. @default `<eventType>/<handlerKey>` */
+  source?: string;
+}

@@ -1,0 +1,2 @@
+/** The options after defaults. */
+export const RESOLVED_MICROSERVICES_OPTIONS = Symbol.for('courier:microservices-options');

@@ -1,0 +1,2 @@
+export { CourierMicroservicesConfigurationError } from './courier-microservices-configuration.error';
+export { CourierRequestResponseUnsupportedError } from './courier-request-response-unsupported.error';

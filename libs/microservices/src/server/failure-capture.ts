@@ -1,0 +1,25 @@
+import type { CourierContext } from './courier.context';
+
+/**
+ * What the error interceptor saw of one handler run: Nest's RPC exception filter replaces
+ * any error that is no `RpcException` by `{ status: 'error', message: 'Internal server error' }`,
+ * so the server reads the original here to settle it (validation error → dead at once).
+ */
+interface Capture {
+  intercepted: boolean;
+  error?: { value: unknown };
+}
+
+const captures = new WeakMap<CourierContext, Capture>();
+
+export function markIntercepted(context: CourierContext): void {
+  captures.set(context, { intercepted: true });
+}
+
+export function captureFailure(context: CourierContext, error: unknown): void {
+  captures.set(context, { intercepted: true, error: { value: error } });
+}
+
+export function capturedRun(context: CourierContext): Capture | undefined {
+  return captures.get(context);
+}
