@@ -30,8 +30,11 @@ export const RpcMessages = {
     `Queue "${queue}" is already served by this responder; call serve() once per queue.`,
   responderClosed: 'the responder is closed; create a new RabbitMQRpcResponder to serve again',
   cannotServe: (queue: string, reason: string) =>
-    `Cannot serve RPC queue "${queue}": ${reason}. If the queue exists with other arguments (durable, type, ` +
-    'TTL…), pass the same durable option or serve another queue name.',
+    `Cannot serve RPC queue "${queue}": ${reason}.` +
+    (reason.includes('PRECONDITION')
+      ? ' The queue exists with other arguments (durable, type, TTL…): pass the same durable option, or ' +
+        'serve another queue name.'
+      : ''),
   badHandler: (queue: string) => `serve("${queue}", handler) needs a function as handler.`,
   clientClosed: (queue: string) =>
     `Cannot send a request to "${queue}": this RabbitMQRpcClient is closed. Create a new one.`,
