@@ -81,6 +81,8 @@ export class RabbitMQRpcClient implements OnApplicationShutdown {
     const startedAt = Date.now();
     const correlationId = randomUUID();
     const state = await this.channelWithin(queue, correlationId, timeoutMs);
+    // Closed while we waited for it: its requests were already failed, this one would only time out.
+    if (state.closed) throw new RpcNotConnectedError(queue);
     // Opening the channel spent part of the caller's time: the reply gets the rest.
     const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt));
     const reply = state.pending.add<T>(
