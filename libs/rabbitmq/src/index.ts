@@ -13,3 +13,18 @@ export {
 export { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
 // The retry queues' names, for operators and tests that look at them on the broker.
 export { retryLevelMs, retryQueueName } from './consumer/retry-queues';
+// Request / response with direct reply-to (docs/rpc.md).
+export { RabbitMQRpcClient } from './rpc/rabbitmq-rpc.client';
+export { RabbitMQRpcResponder } from './rpc/rabbitmq-rpc.responder';
+export { DIRECT_REPLY_TO, RPC_ERROR_HEADER } from './rpc/rpc.constants';
+export type {
+  RabbitMQRpcClientOptions,
+  RabbitMQRpcResponderOptions,
+  RpcErrorBody,
+  RpcHandler,
+  RpcHeaders,
+  RpcRequestContext,
+  RpcRequestOptions,
+  RpcServeOptions,
+} from './rpc/rpc.interfaces';
+export * from './rpc/errors';

@@ -7,6 +7,8 @@ import { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transpor
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
 import { RabbitMQInboxBridge } from './inbox/rabbitmq-inbox.bridge';
 import { RabbitMQOutboxPublisher } from './publisher/rabbitmq-outbox.publisher';
+import { RabbitMQRpcClient } from './rpc/rabbitmq-rpc.client';
+import { RabbitMQRpcResponder } from './rpc/rabbitmq-rpc.responder';
 import {
   ConfigurableRabbitMQModule,
   RABBITMQ_MODULE_OPTIONS,
@@ -16,7 +18,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
 
 /**
  * RabbitMQ for Courier: one recovering connection, the outbox publisher (registered
- * as `OUTBOX_PUBLISHER`), the consumer transport (`CONSUMER_TRANSPORT`) and a health indicator. Global by default.
+ * as `OUTBOX_PUBLISHER`), the consumer transport (`CONSUMER_TRANSPORT`), the RPC client and responder
+ * (`RabbitMQRpcClient`, `RabbitMQRpcResponder`) and a health indicator. Global by default.
  *
  * @example
  * CourierRabbitMQModule.forRoot({ uri: process.env.AMQP_URL })
@@ -36,6 +39,17 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     RabbitMQInboxBridge,
     RabbitMQConsumerTransport,
     { provide: CONSUMER_TRANSPORT, useExisting: RabbitMQConsumerTransport },
+    // Plain classes (usable without Nest), built here on the module's connection.
+    {
+      provide: RabbitMQRpcClient,
+      useFactory: (connection: RabbitMQConnection) => new RabbitMQRpcClient(connection),
+      inject: [RabbitMQConnection],
+    },
+    {
+      provide: RabbitMQRpcResponder,
+      useFactory: (connection: RabbitMQConnection) => new RabbitMQRpcResponder(connection),
+      inject: [RabbitMQConnection],
+    },
   ],
   exports: [
     CONSUMER_TRANSPORT,
@@ -44,6 +58,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     OUTBOX_PUBLISHER,
     RabbitMQHealthIndicator,
     RabbitMQInboxBridge,
+    RabbitMQRpcClient,
+    RabbitMQRpcResponder,
   ],
 })
 export class CourierRabbitMQModule extends ConfigurableRabbitMQModule {
