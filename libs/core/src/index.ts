@@ -10,5 +10,6 @@ export * from './errors';
 export * from './logging/message-log-context';
 export * from './ports/inbox-feed.port';
 export * from './ports/outbox-publisher.port';
+export * from './ports/request-reply.port';
 export * from './retry/backoff.policy';
 export type { SchemaChain, SchemaStep } from './schema/schema-chain.interface';

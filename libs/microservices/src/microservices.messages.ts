@@ -1,12 +1,13 @@
 /** The text of the errors this package throws: what went wrong and what to do. */
 export const MicroservicesMessages = {
-  requestResponse: (patterns: string[]) =>
-    `CourierServer: request/response needs a reply channel, which Courier's inbox does not give yet; ` +
-    `these @MessagePattern handlers cannot be served: ${patterns.join(', ')}. ` +
-    `Use @EventPattern (one-way, through the inbox), or serve them with another transport for now.`,
-  clientSend: (pattern: string) =>
-    `CourierClientProxy: request/response (send(${JSON.stringify(pattern)})) needs a reply channel, ` +
-    `which Courier's outbox does not give yet. Use emit() for one-way events, or another client for requests.`,
+  noRequestResponder: (patterns: string[]) =>
+    `CourierServer: @MessagePattern handlers need a transport that serves requests ` +
+    `(REQUEST_RESPONDER, which CourierRabbitMQModule provides); none is registered for: ${patterns.join(', ')}. ` +
+    `Import CourierRabbitMQModule.forRoot(...), or use @EventPattern (one-way, through the inbox).`,
+  noRequestClient: (pattern: string) =>
+    `CourierClientProxy: send(${JSON.stringify(pattern)}) needs a transport that sends requests ` +
+    `(REQUEST_CLIENT, which CourierRabbitMQModule provides). Import CourierRabbitMQModule.forRoot(...), ` +
+    `or use emit() for one-way events.`,
   noInbox:
     'CourierServer needs the inbox: import InboxModule.forRoot(...) in the application (it is global), ' +
     'and a transport that feeds it (CourierRabbitMQModule.forRoot(...)).',

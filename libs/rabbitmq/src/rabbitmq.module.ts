@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CONSUMER_TRANSPORT } from '@courier-nest/consumer';
-import { OUTBOX_PUBLISHER } from '@courier-nest/core';
+import { OUTBOX_PUBLISHER, REQUEST_CLIENT, REQUEST_RESPONDER } from '@courier-nest/core';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
@@ -50,6 +50,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
       useFactory: (connection: RabbitMQConnection) => new RabbitMQRpcResponder(connection),
       inject: [RabbitMQConnection],
     },
+    { provide: REQUEST_CLIENT, useExisting: RabbitMQRpcClient },
+    { provide: REQUEST_RESPONDER, useExisting: RabbitMQRpcResponder },
   ],
   exports: [
     CONSUMER_TRANSPORT,
@@ -60,6 +62,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     RabbitMQInboxBridge,
     RabbitMQRpcClient,
     RabbitMQRpcResponder,
+    REQUEST_CLIENT,
+    REQUEST_RESPONDER,
   ],
 })
 export class CourierRabbitMQModule extends ConfigurableRabbitMQModule {

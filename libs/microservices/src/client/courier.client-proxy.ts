@@ -1,9 +1,12 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { from, throwError, type Observable } from 'rxjs';
+import { REQUEST_CLIENT, type RequestClient } from '@courier-nest/core';
 import { OutboxService } from '@courier-nest/outbox';
+import { RESOLVED_MICROSERVICES_OPTIONS } from '../courier-microservices.constants';
+import type { ResolvedMicroservicesOptions } from '../courier-microservices-options.resolver';
 import { CourierMicroservicesConfigurationError } from '../errors/courier-microservices-configuration.error';
-import { CourierRequestResponseUnsupportedError } from '../errors/courier-request-response-unsupported.error';
+import { CourierRequestTransportMissingError } from '../errors/courier-request-transport-missing.error';
 import { MicroservicesMessages } from '../microservices.messages';
 import { CourierRecord } from './courier-record';
 
@@ -17,10 +20,20 @@ import { CourierRecord } from './courier-record';
  * transaction (`await lastValueFrom(client.emit(...))`): the INSERT must finish before the
  * commit, and a failure (`OutboxTransactionRequiredError` outside a transaction, an invalid
  * message) arrives through it.
+ *
+ * `send(pattern, data)` is a request to the queue named by the pattern, answered by a
+ * `@MessagePattern` handler (of a `CourierServer` or any responder on that queue). It does not
+ * go through the outbox (a caller waits for the answer; see docs/rpc.md) and fails with the
+ * transport's typed error when no answer comes within `requestTimeoutMs`.
  */
 @Injectable()
 export class CourierClientProxy extends ClientProxy {
-  constructor(@Optional() private readonly outbox?: OutboxService) {
+  constructor(
+    @Inject(RESOLVED_MICROSERVICES_OPTIONS) private readonly options: ResolvedMicroservicesOptions,
+    @Optional() private readonly outbox?: OutboxService,
+    /** Sends `send()` requests (CourierRabbitMQModule provides it). */
+    @Optional() @Inject(REQUEST_CLIENT) private readonly requests?: RequestClient,
+  ) {
     super();
   }
 
@@ -73,14 +86,24 @@ export class CourierClientProxy extends ClientProxy {
     return ids.then(([id]) => id as T);
   }
 
-  /** Request/response (`send`) is not served by Courier yet: it fails with a clear error. */
+  /** `send()`: one request, its reply (or the transport's typed error) handed to Nest's callback. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    callback({
-      err: new CourierRequestResponseUnsupportedError(
-        MicroservicesMessages.clientSend(String(packet.pattern)),
-      ),
-      isDisposed: true,
-    });
-    return () => undefined;
+    const pattern = String(packet.pattern);
+    if (!this.requests) {
+      callback({
+        err: new CourierRequestTransportMissingError(MicroservicesMessages.noRequestClient(pattern)),
+        isDisposed: true,
+      });
+      return () => undefined;
+    }
+    let disposed = false;
+    this.requests.request(pattern, packet.data, { timeoutMs: this.options.requestTimeoutMs }).then(
+      (response) => !disposed && callback({ response, isDisposed: true }),
+      (err: unknown) => !disposed && callback({ err, isDisposed: true }),
+    );
+    // An unsubscribed caller gets nothing; the reply, if it comes, is dropped.
+    return () => {
+      disposed = true;
+    };
   }
 }

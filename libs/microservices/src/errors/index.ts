@@ -1,2 +1,2 @@
 export { CourierMicroservicesConfigurationError } from './courier-microservices-configuration.error';
-export { CourierRequestResponseUnsupportedError } from './courier-request-response-unsupported.error';
+export { CourierRequestTransportMissingError } from './courier-request-transport-missing.error';

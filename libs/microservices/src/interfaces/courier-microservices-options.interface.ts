@@ -8,6 +8,15 @@ export interface CourierMicroservicesOptions {
    * @default 10000
    */
   closeTimeoutMs?: number;
+  /**
+   * How long `CourierClientProxy.send()` waits for a reply before it fails with the
+   * transport's timeout error (`RpcTimeoutError` on RabbitMQ). The request expires unread
+   * after the same time.
+   * @default 5000
+   */
+  requestTimeoutMs?: number;
+  /** Requests each `@MessagePattern` queue handles at once. @default 10 */
+  requestPrefetch?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { catchError, throwError, type Observable } from 'rxjs';
 import { CourierContext } from './courier.context';
+import { CourierRequestContext } from './courier-request.context';
 import { captureFailure, markIntercepted } from './failure-capture';
 
 /**
@@ -14,7 +15,7 @@ export class CourierErrorInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
     const rpc = context.switchToRpc().getContext<unknown>();
-    if (!(rpc instanceof CourierContext)) return next.handle();
+    if (!(rpc instanceof CourierContext || rpc instanceof CourierRequestContext)) return next.handle();
     markIntercepted(rpc);
     return next.handle().pipe(
       catchError((error: unknown) => {

@@ -5,8 +5,18 @@ import {
   type InboxHandlerRegistration,
   type InboxService,
 } from '@courier-nest/inbox';
+import type { RequestContext, RequestResponder } from '@courier-nest/core';
+import type { ResolvedMicroservicesOptions } from '../courier-microservices-options.resolver';
+import { CourierRequestTransportMissingError } from '../errors/courier-request-transport-missing.error';
 import { CourierContext } from './courier.context';
 import { CourierServer } from './courier.server';
+import type { CourierRequestContext } from './courier-request.context';
+
+const OPTIONS: ResolvedMicroservicesOptions = {
+  closeTimeoutMs: 10,
+  requestTimeoutMs: 5_000,
+  requestPrefetch: 10,
+};
 
 /** Records what the server registers; a unit stand-in for the inbox's public registerHandler. */
 function fakeInbox() {
@@ -37,7 +47,7 @@ const run = {
 describe('CourierServer', () => {
   it('registers each @EventPattern handler of a pattern on its own, keyed by handlerKey or the pattern', async () => {
     const { registered, inbox } = fakeInbox();
-    const server = new CourierServer({ closeTimeoutMs: 10 }, inbox as unknown as InboxService);
+    const server = new CourierServer(OPTIONS, inbox as unknown as InboxService);
     const seen: string[] = [];
     server.addHandler(
       'order_events',
@@ -68,7 +78,7 @@ describe('CourierServer', () => {
 
   it('passes the payload and a CourierContext, waits for an Observable, and maps its error', async () => {
     const { registered, inbox } = fakeInbox();
-    const server = new CourierServer({ closeTimeoutMs: 10 }, inbox as unknown as InboxService);
+    const server = new CourierServer(OPTIONS, inbox as unknown as InboxService);
     let got: [unknown, CourierContext] | undefined;
     server.addHandler(
       'ok',
@@ -98,33 +108,61 @@ describe('CourierServer', () => {
     await expect(registered[1].handle(message, run)).rejects.toBeInstanceOf(InboxNonRetryableError);
   });
 
-  it('fails listen() on a @MessagePattern handler, saying request/response is not served', async () => {
+  it('fails listen() on a @MessagePattern handler when no transport serves requests', async () => {
     const { inbox } = fakeInbox();
-    const server = new CourierServer({ closeTimeoutMs: 10 }, inbox as unknown as InboxService);
+    const server = new CourierServer(OPTIONS, inbox as unknown as InboxService);
     server.addHandler(
       'get_order',
       handler(() => undefined),
       false,
     );
-    await expect(listen(server)).rejects.toThrow(/request\/response needs a reply channel.*get_order/);
+    await expect(listen(server)).rejects.toThrow(CourierRequestTransportMissingError);
+    await expect(listen(server)).rejects.toThrow(/need a transport that serves requests.*get_order/);
+  });
+
+  it("serves a @MessagePattern handler's queue: its result, through Nest's Observable, is the reply", async () => {
+    const served = new Map<string, (payload: unknown, context: RequestContext) => Promise<unknown>>();
+    const responder = {
+      serve: async (queue: string, fn: (payload: unknown, context: RequestContext) => Promise<unknown>) => {
+        served.set(queue, fn);
+      },
+    };
+    const server = new CourierServer(OPTIONS, undefined, responder as unknown as RequestResponder);
+    server.addHandler(
+      'get_order',
+      handler((payload: unknown, ctx: unknown) =>
+        of({ payload, queue: (ctx as CourierRequestContext).getQueue() }),
+      ),
+      false,
+    );
+    await listen(server);
+    const request: RequestContext = { queue: 'get_order', headers: {}, redelivered: false };
+    await expect(served.get('get_order')!({ id: 7 }, request)).resolves.toEqual({
+      payload: { id: 7 },
+      queue: 'get_order',
+    });
   });
 
   it('fails listen() on a pattern that is no string, and without the inbox', async () => {
-    const server = new CourierServer({ closeTimeoutMs: 10 }, fakeInbox().inbox as unknown as InboxService);
+    const server = new CourierServer(OPTIONS, fakeInbox().inbox as unknown as InboxService);
     server.addHandler(
       { cmd: 'x' },
       handler(() => undefined),
       true,
     );
     await expect(listen(server)).rejects.toThrow(/must be a string pattern/);
-    await expect(listen(new CourierServer({ closeTimeoutMs: 10 }))).rejects.toThrow(
-      /needs the inbox: import InboxModule/,
+    const withoutInbox = new CourierServer(OPTIONS);
+    withoutInbox.addHandler(
+      'order_events',
+      handler(() => undefined),
+      true,
     );
+    await expect(listen(withoutInbox)).rejects.toThrow(/needs the inbox: import InboxModule/);
   });
 
   it('after close(), gives a run back as a retryable failure', async () => {
     const { registered, inbox } = fakeInbox();
-    const server = new CourierServer({ closeTimeoutMs: 10 }, inbox as unknown as InboxService);
+    const server = new CourierServer(OPTIONS, inbox as unknown as InboxService);
     server.addHandler(
       'ok',
       handler(() => undefined),

@@ -1,16 +1,19 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
+import { REQUEST_RESPONDER, type RequestContext, type RequestResponder } from '@courier-nest/core';
 import { InboxService, type InboxHandlerContext, type InboxMessage } from '@courier-nest/inbox';
 import { RESOLVED_MICROSERVICES_OPTIONS } from '../courier-microservices.constants';
 import type { ResolvedMicroservicesOptions } from '../courier-microservices-options.resolver';
 import { CourierMicroservicesConfigurationError } from '../errors/courier-microservices-configuration.error';
-import { CourierRequestResponseUnsupportedError } from '../errors/courier-request-response-unsupported.error';
+import { CourierRequestTransportMissingError } from '../errors/courier-request-transport-missing.error';
 import type { CourierEventExtras } from '../interfaces/courier-microservices-options.interface';
 import { MicroservicesMessages } from '../microservices.messages';
 import { CourierContext } from './courier.context';
+import { CourierRequestContext } from './courier-request.context';
 import { capturedRun } from './failure-capture';
 import { toInboxFailure } from './handler-failure';
+import { toReplyError } from './reply-error';
 import { handlerKeyFor } from './handler-key';
 
 /** `transportId` of `CourierServer`: `@EventPattern('x', COURIER_TRANSPORT)` binds a handler to it alone. */
@@ -47,6 +50,8 @@ export class CourierServer extends Server implements CustomTransportStrategy {
   constructor(
     @Inject(RESOLVED_MICROSERVICES_OPTIONS) private readonly options: ResolvedMicroservicesOptions,
     @Optional() private readonly inbox?: InboxService,
+    /** Serves `@MessagePattern` handlers (CourierRabbitMQModule provides it). */
+    @Optional() @Inject(REQUEST_RESPONDER) private readonly responder?: RequestResponder,
   ) {
     super();
     // The inbox observes each run's outcome, so Nest must not log event handler failures as
@@ -81,14 +86,20 @@ export class CourierServer extends Server implements CustomTransportStrategy {
    * a bad handler key or option, or a missing inbox.
    */
   listen(callback: (error?: unknown) => void): void {
+    let requests: Promise<void>;
     try {
-      this.registerHandlers();
+      requests = this.registerHandlers();
     } catch (error) {
       callback(error);
       return;
     }
-    this._status$.next('listening');
-    callback();
+    requests.then(
+      () => {
+        this._status$.next('listening');
+        callback();
+      },
+      (error: unknown) => callback(error),
+    );
   }
 
   /** Takes no new runs, then waits (at most `closeTimeoutMs`) for the runs in flight. */
@@ -115,14 +126,17 @@ export class CourierServer extends Server implements CustomTransportStrategy {
     return this.inbox as T;
   }
 
-  private registerHandlers(): void {
-    if (this.listening) return;
-    if (!this.inbox) throw new CourierMicroservicesConfigurationError(MicroservicesMessages.noInbox);
+  /** Registers the event handlers in the inbox; resolves once every request queue is served. */
+  private registerHandlers(): Promise<void> {
+    if (this.listening) return Promise.resolve();
     const requests = [...this.messageHandlers].filter(([, handler]) => !handler.isEventHandler);
-    if (requests.length > 0) {
-      throw new CourierRequestResponseUnsupportedError(
-        MicroservicesMessages.requestResponse(requests.map(([pattern]) => pattern)),
+    if (requests.length > 0 && !this.responder) {
+      throw new CourierRequestTransportMissingError(
+        MicroservicesMessages.noRequestResponder(requests.map(([pattern]) => pattern)),
       );
+    }
+    if (this.eventHandlers.size > 0 && !this.inbox) {
+      throw new CourierMicroservicesConfigurationError(MicroservicesMessages.noInbox);
     }
     if (this.nonStringPatterns.length > 0) {
       throw new CourierMicroservicesConfigurationError(
@@ -149,6 +163,32 @@ export class CourierServer extends Server implements CustomTransportStrategy {
       });
     }
     this.listening = true;
+    return Promise.all(requests.map(([pattern, handler]) => this.serve(pattern, handler))).then(
+      () => undefined,
+    );
+  }
+
+  /**
+   * A `@MessagePattern` handler answers the requests of the queue named by its pattern. Its
+   * result (or its Observable's last value) is the reply; a throw, after Nest's exception
+   * filters, is an error reply with its message and status.
+   */
+  private serve(pattern: string, handler: MessageHandler): Promise<void> {
+    return this.responder!.serve(
+      pattern,
+      async (payload: unknown, request: RequestContext) => {
+        const context = new CourierRequestContext([request]);
+        try {
+          const result: unknown = await handler(payload, context);
+          return await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        } catch (error) {
+          // The exception itself (its message and status) rather than what Nest's filter made of it.
+          const captured = capturedRun(context)?.error;
+          throw toReplyError(captured ? captured.value : error);
+        }
+      },
+      { prefetch: this.options.requestPrefetch },
+    );
   }
 
   private async run(handler: MessageHandler, message: InboxMessage, run: InboxHandlerContext): Promise<void> {

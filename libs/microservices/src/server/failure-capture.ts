@@ -1,5 +1,3 @@
-import type { CourierContext } from './courier.context';
-
 /**
  * What the error interceptor saw of one handler run: Nest's RPC exception filter replaces
  * any error that is no `RpcException` by `{ status: 'error', message: 'Internal server error' }`,
@@ -10,16 +8,16 @@ interface Capture {
   error?: { value: unknown };
 }
 
-const captures = new WeakMap<CourierContext, Capture>();
+const captures = new WeakMap<object, Capture>();
 
-export function markIntercepted(context: CourierContext): void {
+export function markIntercepted(context: object): void {
   captures.set(context, { intercepted: true });
 }
 
-export function captureFailure(context: CourierContext, error: unknown): void {
+export function captureFailure(context: object, error: unknown): void {
   captures.set(context, { intercepted: true, error: { value: error } });
 }
 
-export function capturedRun(context: CourierContext): Capture | undefined {
+export function capturedRun(context: object): Capture | undefined {
   return captures.get(context);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Channel, ConsumeMessage, Message } from 'amqplib';
-import { DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec, type RequestClient } from '@courier-nest/core';
 import type { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RpcConnectionLostError } from './errors/rpc-connection-lost.error';
 import { RpcNoResponderError } from './errors/rpc-no-responder.error';
@@ -36,7 +36,7 @@ interface ReplyChannel {
  * // outside Nest
  * const client = new RabbitMQRpcClient(createRabbitMQConnection({ uri }));
  */
-export class RabbitMQRpcClient implements OnApplicationShutdown {
+export class RabbitMQRpcClient implements RequestClient, OnApplicationShutdown {
   private readonly logger = new Logger('RabbitMQRpcClient');
   private readonly codec: JsonCodec;
   private state?: ReplyChannel;

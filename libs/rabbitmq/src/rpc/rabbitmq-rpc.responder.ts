@@ -1,6 +1,11 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidOptionError, JsonCodec } from '@courier-nest/core';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  InvalidOptionError,
+  JsonCodec,
+  type RequestResponder,
+} from '@courier-nest/core';
 import type { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RpcServeError } from './errors/rpc-serve.error';
 import { RPC_ERROR_HEADER } from './rpc.constants';
@@ -50,7 +55,7 @@ const MAX_ERROR_MESSAGE_CHARS = 4_096;
  * @example
  * await responder.serve('pricing.quote', async ({ sku, qty }: Quote) => prices.quote(sku, qty), { prefetch: 20 });
  */
-export class RabbitMQRpcResponder implements BeforeApplicationShutdown {
+export class RabbitMQRpcResponder implements RequestResponder, BeforeApplicationShutdown {
   private readonly logger = new Logger('RabbitMQRpcResponder');
   private readonly codec: JsonCodec;
   private readonly closeTimeoutMs: number;

@@ -1,3 +1,5 @@
+import type { RequestContext } from '@courier-nest/core';
+
 /** Header values a request may carry (AMQP table values). */
 export type RpcHeaders = Record<string, string | number | boolean>;
 
@@ -18,15 +20,8 @@ export interface RabbitMQRpcClientOptions {
   maxPayloadBytes?: number;
 }
 
-/** What a responder's handler learns about the request besides its payload. */
-export interface RpcRequestContext {
-  queue: string;
-  correlationId?: string;
-  messageId?: string;
-  headers: Record<string, unknown>;
-  /** True if the broker delivered this request before (a responder died while handling it). */
-  redelivered: boolean;
-}
+/** What a responder's handler learns about the request besides its payload (core's port type). */
+export type RpcRequestContext = RequestContext;
 
 /**
  * Handles one request. Its resolved value is the reply (JSON; `undefined` is sent as `null`).
