@@ -15,6 +15,7 @@ export const packageDirs = {
   '@courier-nest/outbox': 'libs/outbox',
   '@courier-nest/inbox': 'libs/inbox',
   '@courier-nest/rabbitmq': 'libs/rabbitmq',
+  '@courier-nest/golevelup': 'libs/golevelup',
   '@courier-nest/amqp-exec': 'apps/amqp-exec',
 } as const;
 export type PackageName = keyof typeof packageDirs;
