@@ -16,6 +16,7 @@ export const packageDirs = {
   '@courier-nest/inbox': 'libs/inbox',
   '@courier-nest/rabbitmq': 'libs/rabbitmq',
   '@courier-nest/microservices': 'libs/microservices',
+  '@courier-nest/golevelup': 'libs/golevelup',
   '@courier-nest/amqp-exec': 'apps/amqp-exec',
 } as const;
 export type PackageName = keyof typeof packageDirs;
@@ -34,15 +35,20 @@ export function manifestOf(name: PackageName): PackageManifest {
   ) as PackageManifest;
 }
 
-/** `name` and every @courier-nest package it needs, transitively: none of them is on a registry. */
+/**
+ * `name` and every @courier-nest package it needs, transitively: none of them is on a registry.
+ * Optional peers are left out, as npm leaves them out (@courier-nest/golevelup's inbox and outbox).
+ */
 export function withSiblings(name: PackageName): PackageName[] {
   const needed = new Set<PackageName>();
   const visit = (next: PackageName) => {
     if (needed.has(next)) return;
     needed.add(next);
-    const { dependencies = {}, peerDependencies = {} } = manifestOf(next);
+    const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = manifestOf(next);
     for (const dep of Object.keys({ ...dependencies, ...peerDependencies })) {
-      if (dep in packageDirs) visit(dep as PackageName);
+      if (dep in packageDirs && !peerDependenciesMeta[dep]?.optional) {
+        visit(dep as PackageName);
+      }
     }
   };
   visit(name);

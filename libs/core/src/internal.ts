@@ -1,6 +1,7 @@
 // `@courier-nest/core/internal`: plumbing the Courier packages share (SQL helpers, wake-up
 // signals, option checks, tracing glue). Not public API: it changes without notice, and
 // applications import from the package roots instead.
+export * from './amqp/amqp-publish.mapper';
 export * from './concurrency/delay';
 export * from './concurrency/wake-signal';
 export * from './concurrency/with-timeout';

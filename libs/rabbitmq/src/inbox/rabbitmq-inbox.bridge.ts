@@ -14,12 +14,11 @@ import {
   type Message,
   type ProcessOutcome,
 } from '@courier-nest/consumer';
-import { INBOX_FEED, type InboxFeed } from '@courier-nest/core';
+import { INBOX_FEED, incomingFromDelivery, type InboxFeed } from '@courier-nest/core';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RabbitMQConsumerFactory } from '../consumer/rabbitmq-consumer.factory';
 import type { RabbitMQMessage } from '../consumer/rabbitmq.message';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
-import { fromDelivery } from './amqp-inbound.mapper';
 import { declareInboxQueue } from './inbox-queue.topology';
 import { InboxStoreBatcher } from './inbox-store.batcher';
 
@@ -118,7 +117,7 @@ export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplic
     eventType: string,
     batcher: InboxStoreBatcher,
   ): Promise<ProcessOutcome> | ProcessOutcome {
-    const inbound = fromDelivery((message as RabbitMQMessage).delivery, eventType, this.feed!.codec);
+    const inbound = incomingFromDelivery((message as RabbitMQMessage).delivery, eventType, this.feed!.codec);
     if (!inbound.ok) return Outcome.reject(inbound.reason);
     return batcher.store(inbound.message);
   }

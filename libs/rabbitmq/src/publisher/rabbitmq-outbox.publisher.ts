@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-nest/core';
+import { toAmqpPublish } from '@courier-nest/core/internal';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
-import { toAmqpPublish } from './amqp-message.mapper';
 import { ExchangeChecker } from './exchange-checker';
 
 /** A confirm channel and what happened on it; replaced whenever it closes. */

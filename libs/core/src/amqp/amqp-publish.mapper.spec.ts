@@ -1,5 +1,5 @@
-import type { OutboxDelivery } from '@courier-nest/core';
-import { toAmqpPublish } from './amqp-message.mapper';
+import type { OutboxDelivery } from '../ports/outbox-publisher.port';
+import { toAmqpPublish } from './amqp-publish.mapper';
 
 function delivery(overrides: Partial<OutboxDelivery> = {}): OutboxDelivery {
   return {

@@ -1,6 +1,22 @@
-import { WireHeaders } from '@courier-nest/core';
-import type { OutboxDelivery } from '@courier-nest/core';
-import type { Options } from 'amqplib';
+import { WireHeaders } from '../envelope/wire-headers';
+import type { OutboxDelivery } from '../ports/outbox-publisher.port';
+
+/**
+ * The publish options the wire format sets. Declared here, structurally, so core needs no
+ * AMQP client: it fits amqplib's `Options.Publish` of any version.
+ */
+export interface AmqpPublishOptions {
+  persistent: boolean;
+  mandatory: boolean;
+  contentType: string;
+  contentEncoding: string;
+  messageId: string;
+  type: string;
+  timestamp: number;
+  appId: string;
+  correlationId: string;
+  headers: Record<string, string>;
+}
 
 /**
  * The wire form of an envelope (DESIGN.md "On the wire"): destination → exchange,
@@ -11,7 +27,7 @@ export function toAmqpPublish(message: OutboxDelivery): {
   exchange: string;
   routingKey: string;
   content: Buffer;
-  options: Options.Publish;
+  options: AmqpPublishOptions;
 } {
   const headers: Record<string, string> = { ...message.headers };
   if (message.causationId) headers[WireHeaders.causationId] = message.causationId;

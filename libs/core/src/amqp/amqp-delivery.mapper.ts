@@ -1,15 +1,50 @@
-import type { ConsumeMessage } from 'amqplib';
-import { WireHeaders, type JsonCodec } from '@courier-nest/core';
-import type { IncomingMessage } from '@courier-nest/core';
-
-export type Inbound = { ok: true; message: IncomingMessage } | { ok: false; reason: string };
+import { JsonCodec } from '../codec/json-codec';
+import { WireHeaders } from '../envelope/wire-headers';
+import type { IncomingMessage } from '../ports/inbox-feed.port';
 
 /**
- * Turns a delivery into an inbox message, or says why it cannot be one. Everything
- * that comes off the wire is untrusted: the body goes through the safe codec, header
- * values are kept only as strings.
+ * What the mapping reads of an AMQP 0-9-1 delivery. Declared here, structurally, so core
+ * needs no AMQP client: amqplib's `ConsumeMessage` (any version, including the one
+ * @golevelup/nestjs-rabbitmq hands its handlers) fits it as it is.
  */
-export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec: JsonCodec): Inbound {
+export interface AmqpDelivery {
+  content: Buffer;
+  fields: { routingKey: string };
+  properties: {
+    messageId?: unknown;
+    type?: unknown;
+    correlationId?: unknown;
+    appId?: unknown;
+    timestamp?: unknown;
+    headers?: Record<string, unknown> | null;
+  };
+}
+
+/** A delivery mapped: the inbox message, or why it can never be one (a malformed delivery). */
+export type InboundDelivery = { ok: true; message: IncomingMessage } | { ok: false; reason: string };
+
+/** One codec with the default limits, for callers that do not pass the inbox's. */
+let defaultCodec: JsonCodec | undefined;
+
+/**
+ * Turns an AMQP delivery of Courier's wire format (DESIGN "On the wire") into what
+ * `InboxService.receive` takes, or says why it cannot be one. This is the mapping
+ * Courier's own RabbitMQ bridge uses; a service on another AMQP client (e.g. a
+ * `@RabbitSubscribe` handler of @golevelup/nestjs-rabbitmq) hands its raw delivery here.
+ *
+ * Everything that comes off the wire is untrusted: the body goes through the safe codec,
+ * header values are kept only as strings, and a refusal is final (the same delivery will
+ * be refused again), so it should be dead-lettered or dropped, never requeued.
+ *
+ * @param delivery the raw delivery (amqplib's `ConsumeMessage`)
+ * @param eventType the inbox event type it belongs to (on RabbitMQ: the exchange's name)
+ * @param codec the inbox's codec (`InboxFeed.codec`), so its size limit applies; default limits if left out
+ */
+export function incomingFromDelivery(
+  delivery: AmqpDelivery,
+  eventType: string,
+  codec: JsonCodec = (defaultCodec ??= new JsonCodec()),
+): InboundDelivery {
   const { properties, fields } = delivery;
   const id = properties.messageId;
   if (typeof id !== 'string' || id.length === 0 || id.length > 255) {
@@ -27,7 +62,7 @@ export function fromDelivery(delivery: ConsumeMessage, eventType: string, codec:
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  const type: string = typeof properties.type === 'string' ? properties.type : fields.routingKey;
+  const type = typeof properties.type === 'string' ? properties.type : fields.routingKey;
   // PostgreSQL text and jsonb cannot hold NUL: refuse it here, per delivery, not in the
   // batch insert (which would fail, and be requeued, for every delivery in the batch).
   if (id.includes('\u0000') || type.includes('\u0000')) {

@@ -1,7 +1,7 @@
 import type { ConsumeMessage, ConsumeMessageFields, MessageProperties } from 'amqplib';
-import { JsonCodec } from '@courier-nest/core';
-import type { IncomingMessage } from '@courier-nest/core';
-import { fromDelivery, type Inbound } from './amqp-inbound.mapper';
+import { JsonCodec } from '../codec/json-codec';
+import type { IncomingMessage } from '../ports/inbox-feed.port';
+import { incomingFromDelivery, type InboundDelivery } from './amqp-delivery.mapper';
 
 const codec = new JsonCodec();
 
@@ -44,21 +44,21 @@ function delivery(
   };
 }
 
-function accepted(result: Inbound): IncomingMessage {
+function accepted(result: InboundDelivery): IncomingMessage {
   if (!result.ok) throw new Error(`expected the delivery to be accepted, was refused: ${result.reason}`);
   return result.message;
 }
 
-function refused(result: Inbound): string {
+function refused(result: InboundDelivery): string {
   if (result.ok) throw new Error(`expected the delivery to be refused, was accepted: ${result.message.id}`);
   return result.reason;
 }
 
-describe('fromDelivery', () => {
+describe('incomingFromDelivery', () => {
   describe('a valid delivery', () => {
     it('becomes an IncomingMessage with the id, the given event type and the decoded payload', () => {
       const message = accepted(
-        fromDelivery(delivery({ properties: { messageId: 'm-7' } }), 'order_events', codec),
+        incomingFromDelivery(delivery({ properties: { messageId: 'm-7' } }), 'order_events', codec),
       );
       expect(message.id).toBe('m-7');
       expect(message.eventType).toBe('order_events');
@@ -67,7 +67,7 @@ describe('fromDelivery', () => {
 
     it("carries the body's text as received, ready to store", () => {
       const message = accepted(
-        fromDelivery(delivery({ body: ' { "b" : [1, 2],\n "a" : "é" } ' }), 'order_events', codec),
+        incomingFromDelivery(delivery({ body: ' { "b" : [1, 2],\n "a" : "é" } ' }), 'order_events', codec),
       );
       expect(message.encodedPayload).toBe(' { "b" : [1, 2],\n "a" : "é" } ');
       expect(message.payload).toEqual({ b: [1, 2], a: 'é' });
@@ -75,14 +75,14 @@ describe('fromDelivery', () => {
 
     it('accepts large finite numbers and exponent-like strings', () => {
       const body = '{"max":1.7976931348623157e308,"tiny":1e-400,"code":"E123"}';
-      const message = accepted(fromDelivery(delivery({ body }), 'order_events', codec));
+      const message = accepted(incomingFromDelivery(delivery({ body }), 'order_events', codec));
       expect(message.payload).toEqual({ max: Number.MAX_VALUE, tiny: 0, code: 'E123' });
       expect(message.encodedPayload).toBe(body);
     });
 
     it('takes the type from the AMQP type property', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({ properties: { type: 'order_shipped' }, fields: { routingKey: 'order_created' } }),
           'order_events',
           codec,
@@ -93,21 +93,21 @@ describe('fromDelivery', () => {
 
     it('falls back to the routing key when there is no type property', () => {
       const message = accepted(
-        fromDelivery(delivery({ fields: { routingKey: 'order_cancelled' } }), 'order_events', codec),
+        incomingFromDelivery(delivery({ fields: { routingKey: 'order_cancelled' } }), 'order_events', codec),
       );
       expect(message.type).toBe('order_cancelled');
     });
 
     it('accepts an id of exactly 255 characters', () => {
       const id = 'x'.repeat(255);
-      expect(accepted(fromDelivery(delivery({ properties: { messageId: id } }), 'e', codec)).id).toBe(id);
+      expect(accepted(incomingFromDelivery(delivery({ properties: { messageId: id } }), 'e', codec)).id).toBe(id);
     });
   });
 
   describe('headers', () => {
     it('keeps strings, stringifies numbers and booleans, drops objects', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({
             properties: {
               headers: {
@@ -138,7 +138,7 @@ describe('fromDelivery', () => {
 
     it('adds x-correlation-id from correlationId and x-courier-source from appId', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({ properties: { correlationId: 'corr-9', appId: 'orders-service' } }),
           'order_events',
           codec,
@@ -148,13 +148,13 @@ describe('fromDelivery', () => {
     });
 
     it('has no correlation or source header when the properties are absent', () => {
-      const message = accepted(fromDelivery(delivery(), 'order_events', codec));
+      const message = accepted(incomingFromDelivery(delivery(), 'order_events', codec));
       expect(message.headers).toEqual({});
     });
 
     it('prefers the AMQP properties over same-named headers', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({
             properties: {
               correlationId: 'from-property',
@@ -174,7 +174,7 @@ describe('fromDelivery', () => {
 
     it('copes with a delivery that has no headers table at all', () => {
       const message = accepted(
-        fromDelivery(delivery({ properties: { headers: undefined, appId: 'a' } }), 'order_events', codec),
+        incomingFromDelivery(delivery({ properties: { headers: undefined, appId: 'a' } }), 'order_events', codec),
       );
       expect(message.headers).toEqual({ 'x-courier-source': 'a' });
     });
@@ -183,7 +183,7 @@ describe('fromDelivery', () => {
   describe('occurredAt', () => {
     it('comes from x-courier-occurred-at, with milliseconds', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({
             properties: {
               headers: { 'x-courier-occurred-at': '2024-05-06T07:08:09.123Z' },
@@ -199,14 +199,14 @@ describe('fromDelivery', () => {
 
     it('else from the AMQP timestamp, seconds times 1000', () => {
       const message = accepted(
-        fromDelivery(delivery({ properties: { timestamp: 1_700_000_000 } }), 'order_events', codec),
+        incomingFromDelivery(delivery({ properties: { timestamp: 1_700_000_000 } }), 'order_events', codec),
       );
       expect(message.occurredAt).toEqual(new Date(1_700_000_000_000));
     });
 
     it('falls back to the timestamp when the header is not a date', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({
             properties: { headers: { 'x-courier-occurred-at': 'yesterday-ish' }, timestamp: 1_700_000_000 },
           }),
@@ -218,7 +218,7 @@ describe('fromDelivery', () => {
     });
 
     it('else null', () => {
-      expect(accepted(fromDelivery(delivery(), 'order_events', codec)).occurredAt).toBeNull();
+      expect(accepted(incomingFromDelivery(delivery(), 'order_events', codec)).occurredAt).toBeNull();
     });
 
     // Any uint64 is a valid AMQP timestamp; an invalid or out-of-range Date would make
@@ -230,7 +230,7 @@ describe('fromDelivery', () => {
       ['a header in year 0', { headers: { 'x-courier-occurred-at': '0000-06-01T00:00:00.000Z' } }],
       ['a negative-year header', { headers: { 'x-courier-occurred-at': '-000100-01-01T00:00:00.000Z' } }],
     ])('is null for %s', (_label, properties: Partial<MessageProperties>) => {
-      const message = accepted(fromDelivery(delivery({ properties }), 'order_events', codec));
+      const message = accepted(incomingFromDelivery(delivery({ properties }), 'order_events', codec));
       expect(message.occurredAt).toBeNull();
     });
 
@@ -239,7 +239,7 @@ describe('fromDelivery', () => {
       const last = '9999-12-31T23:59:59.999Z';
       for (const value of [first, last]) {
         const message = accepted(
-          fromDelivery(
+          incomingFromDelivery(
             delivery({ properties: { headers: { 'x-courier-occurred-at': value } } }),
             'order_events',
             codec,
@@ -251,7 +251,7 @@ describe('fromDelivery', () => {
 
     it('falls back to the timestamp when the header is out of range', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({
             properties: {
               headers: { 'x-courier-occurred-at': '+010000-01-01T00:00:00.000Z' },
@@ -273,20 +273,20 @@ describe('fromDelivery', () => {
       ['a messageId over 255 characters', 'x'.repeat(256)],
       ['a non-string messageId', 42],
     ])('refuses %s', (_label, messageId) => {
-      expect(refused(fromDelivery(delivery({ properties: { messageId } }), 'order_events', codec))).toBe(
+      expect(refused(incomingFromDelivery(delivery({ properties: { messageId } }), 'order_events', codec))).toBe(
         'no usable message id (AMQP messageId must be a string of 1-255 characters)',
       );
     });
 
     it.each(['{"a":', 'not json', ''])('refuses the malformed body %j', (body) => {
-      expect(refused(fromDelivery(delivery({ body }), 'order_events', codec))).toMatch(
+      expect(refused(incomingFromDelivery(delivery({ body }), 'order_events', codec))).toMatch(
         /^Body is not valid JSON: /,
       );
     });
 
     it('refuses a __proto__ key without polluting prototypes', () => {
       const reason = refused(
-        fromDelivery(delivery({ body: '{"__proto__":{"polluted":1}}' }), 'order_events', codec),
+        incomingFromDelivery(delivery({ body: '{"__proto__":{"polluted":1}}' }), 'order_events', codec),
       );
       expect(reason).toMatch(/"__proto__"/);
       expect(Object.prototype).not.toHaveProperty('polluted');
@@ -295,34 +295,34 @@ describe('fromDelivery', () => {
     it('refuses a body over the codec limit', () => {
       const small = new JsonCodec(16);
       expect(small.maxBytes).toBe(16);
-      const reason = refused(fromDelivery(delivery({ body: '{"a":"0123456789"}' }), 'order_events', small));
+      const reason = refused(incomingFromDelivery(delivery({ body: '{"a":"0123456789"}' }), 'order_events', small));
       expect(reason).toMatch(/Payload is 18 bytes, over the limit of 16 bytes/);
       // Exactly the limit passes.
-      expect(accepted(fromDelivery(delivery({ body: '{"a":"01234567"}' }), 'e', small)).payload).toEqual({
+      expect(accepted(incomingFromDelivery(delivery({ body: '{"a":"01234567"}' }), 'e', small)).payload).toEqual({
         a: '01234567',
       });
     });
 
     it('refuses 1e400, which parses to Infinity and could not be stored', () => {
-      const reason = refused(fromDelivery(delivery({ body: '{"big":1e400}' }), 'order_events', codec));
+      const reason = refused(incomingFromDelivery(delivery({ body: '{"big":1e400}' }), 'order_events', codec));
       expect(reason).toMatch(/at big: Infinity would silently become null/);
     });
 
     it('refuses an integer of 309 digits over the double range, which parses to Infinity too', () => {
-      const reason = refused(fromDelivery(delivery({ body: `[${'9'.repeat(309)}]` }), 'order_events', codec));
+      const reason = refused(incomingFromDelivery(delivery({ body: `[${'9'.repeat(309)}]` }), 'order_events', codec));
       expect(reason).toMatch(/at 0: Infinity would silently become null/);
     });
 
     it('refuses a NUL character in the message id', () => {
       expect(
-        refused(fromDelivery(delivery({ properties: { messageId: 'm\u00001' } }), 'order_events', codec)),
+        refused(incomingFromDelivery(delivery({ properties: { messageId: 'm\u00001' } }), 'order_events', codec)),
       ).toBe('message id or type contains a NUL character');
     });
 
     it('refuses a NUL character in the type property', () => {
       expect(
         refused(
-          fromDelivery(delivery({ properties: { type: 'order\u0000created' } }), 'order_events', codec),
+          incomingFromDelivery(delivery({ properties: { type: 'order\u0000created' } }), 'order_events', codec),
         ),
       ).toBe('message id or type contains a NUL character');
     });
@@ -330,14 +330,14 @@ describe('fromDelivery', () => {
     it('refuses a NUL character in a routing key that stands in for the type', () => {
       expect(
         refused(
-          fromDelivery(delivery({ fields: { routingKey: 'order\u0000created' } }), 'order_events', codec),
+          incomingFromDelivery(delivery({ fields: { routingKey: 'order\u0000created' } }), 'order_events', codec),
         ),
       ).toBe('message id or type contains a NUL character');
     });
 
     it('ignores a NUL in the routing key when the type property is used instead', () => {
       const message = accepted(
-        fromDelivery(
+        incomingFromDelivery(
           delivery({ properties: { type: 'order_created' }, fields: { routingKey: 'x\u0000y' } }),
           'order_events',
           codec,
@@ -349,7 +349,7 @@ describe('fromDelivery', () => {
     it('refuses a NUL character in a header value, naming the header', () => {
       expect(
         refused(
-          fromDelivery(
+          incomingFromDelivery(
             delivery({ properties: { headers: { 'x-ok': 'fine', 'x-tenant-id': 't\u00001' } } }),
             'order_events',
             codec,
@@ -362,7 +362,7 @@ describe('fromDelivery', () => {
     it('refuses a NUL character in a header name', () => {
       expect(
         refused(
-          fromDelivery(delivery({ properties: { headers: { 'x-a\u0000b': 'v' } } }), 'order_events', codec),
+          incomingFromDelivery(delivery({ properties: { headers: { 'x-a\u0000b': 'v' } } }), 'order_events', codec),
         ),
       ).toMatch(/NUL character/);
     });
@@ -372,8 +372,15 @@ describe('fromDelivery', () => {
       ['appId', 'x-courier-source'],
     ])('refuses a NUL character in %s, naming the header it becomes', (property, header) => {
       expect(
-        refused(fromDelivery(delivery({ properties: { [property]: 'a\u0000b' } }), 'order_events', codec)),
+        refused(incomingFromDelivery(delivery({ properties: { [property]: 'a\u0000b' } }), 'order_events', codec)),
       ).toBe(`header "${header}" contains a NUL character`);
     });
+  });
+});
+
+describe('incomingFromDelivery without a codec', () => {
+  it('decodes with the default limits', () => {
+    const result = incomingFromDelivery(delivery({ properties: { messageId: 'm-1' } }), 'order_events');
+    expect(accepted(result).payload).toEqual({ orderId: 'o-1', total: 12.5 });
   });
 });

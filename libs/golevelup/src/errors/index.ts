@@ -1,0 +1,2 @@
+export { GolevelupConfigurationError } from './golevelup-configuration.error';
+export { MalformedDeliveryError } from './malformed-delivery.error';
