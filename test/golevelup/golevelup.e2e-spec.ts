@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { connect } from 'amqplib';
 import type { Client } from 'pg';
 import { BrokerProbe } from '../harness/broker';
 import { brokerControl } from '../harness/broker-control';
@@ -222,4 +223,66 @@ describe('Courier on @golevelup/nestjs-rabbitmq 9 (a Nest 11 app)', () => {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${s.schema}".outbox_messages`);
     expect(rows[0].n).toBe(0);
   }, 120_000);
+
+  it('broker restart: rows written while RabbitMQ is stopped are each published exactly once after it is back', async () => {
+    const s = scenario('restart');
+    const queue = `${s.destination}.probe`;
+    // A durable queue read after the restart with a connection of its own: the probe's
+    // connection does not survive the broker's stop.
+    const setup = await connect(AMQP_URL);
+    const channel = await setup.createChannel();
+    await channel.assertExchange(s.destination, 'topic', { durable: true });
+    await channel.assertQueue(queue, { durable: true });
+    await channel.bindQueue(queue, s.destination, '#');
+    await setup.close();
+    cleanups.push(async () => {
+      await dropSchema(db, s.schema);
+      const connection = await connect(AMQP_URL);
+      const cleanupChannel = await connection.createChannel();
+      await cleanupChannel.deleteQueue(queue);
+      await cleanupChannel.deleteExchange(s.destination);
+      await connection.close();
+    });
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: project.dir,
+      env: { ...process.env, ...appEnv('outage', s) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const lines: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+    let stopped = false;
+    try {
+      await waitFor(() => lines.includes('ready'), 'the app to connect');
+      await broker.close(); // the probe's connection would not survive; opened again below
+      await brokerControl.stop();
+      stopped = true;
+      child.stdin.write('go\n');
+      await waitFor(() => lines.includes('written'), 'the rows to be written', { timeoutMs: 60_000 });
+      await brokerControl.start();
+      stopped = false;
+      const code = await exited;
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      if (stopped) await brokerControl.start();
+      child.kill();
+      broker = await BrokerProbe.open();
+    }
+    const report = lastLine<{ ids: string[]; disconnectedAfterWriting: boolean }>(lines.join('\n'));
+    expect(report.disconnectedAfterWriting).toBe(true);
+    expect(report.ids).toHaveLength(20);
+    const reader = await connect(AMQP_URL);
+    const readChannel = await reader.createChannel();
+    const ids: string[] = [];
+    for (let message = await readChannel.get(queue); message; message = await readChannel.get(queue)) {
+      ids.push(message.properties.messageId as string);
+      readChannel.ack(message);
+    }
+    await reader.close();
+    expect(ids.sort()).toEqual([...report.ids].sort());
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${s.schema}".outbox_messages`);
+    expect(rows[0].n).toBe(0);
+  }, 180_000);
 });
