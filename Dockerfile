@@ -19,6 +19,8 @@ COPY libs/consumer/package.json libs/consumer/
 COPY libs/outbox/package.json libs/outbox/
 COPY libs/inbox/package.json libs/inbox/
 COPY libs/rabbitmq/package.json libs/rabbitmq/
+COPY libs/microservices/package.json libs/microservices/
+COPY libs/golevelup/package.json libs/golevelup/
 COPY apps/amqp-exec/package.json apps/amqp-exec/
 RUN npm ci
 COPY tsconfig.json ./
