@@ -29,10 +29,11 @@ export const DEAD_LETTER_REASON_HEADER = ConsumerHeaders.deadLetterReason;
  * Feeds the inbox from RabbitMQ, on the consumer component: for every event type with
  * handlers, a runner consumes a durable queue (`<service>.<eventType>`) bound to the
  * exchange of that name; an event type that gets its first handler after bootstrap
- * (`InboxService.registerHandler`) gets its runner then. Deliveries are stored in batches, committed, then acked. A
- * delivery that can never be stored (malformed) is dead-lettered with the reason,
- * never requeued in a loop; when the database is down, deliveries go back after a
- * growing delay. The runners recreate their consumers after the broker comes back.
+ * (`InboxService.registerHandler`) gets its runner then. Deliveries are stored in
+ * batches, committed, then acked. A delivery that can never be stored (malformed) is
+ * dead-lettered with the reason, never requeued in a loop; when the database is down,
+ * deliveries go back after a growing delay. The runners recreate their consumers after
+ * the broker comes back.
  */
 @Injectable()
 export class RabbitMQInboxBridge implements OnApplicationBootstrap, BeforeApplicationShutdown {
