@@ -1,5 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connect } from 'amqplib';
@@ -11,6 +10,7 @@ import {
   RpcRemoteError,
   RpcTimeoutError,
 } from '@courier-nest/rabbitmq';
+import { startFixtureProcess, stopFixtureProcess } from '../harness/fixture-process';
 import { AMQP_URL, uniqueName } from '../harness/env';
 
 /**
@@ -29,29 +29,13 @@ const TIMEOUT_MS = 800;
 })
 class RequesterModule {}
 
-async function startResponder(): Promise<ChildProcess> {
-  const child = fork(join(__dirname, '../fixtures/microservices-responder.process.ts'), [PATTERN], {
-    execArgv: ['-r', '@swc-node/register'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('responder process not ready within 60 s')), 60_000);
-    child.once('message', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`responder process exited with ${code}`)));
-  });
-  return child;
-}
-
 describe('send() and @MessagePattern over CourierServer / CourierClientProxy', () => {
   let responder: ChildProcess;
   let app: INestApplicationContext;
   let client: CourierClientProxy;
 
   beforeAll(async () => {
-    responder = await startResponder();
+    responder = await startFixtureProcess('microservices-responder.process.ts', [PATTERN]);
     app = await NestFactory.createApplicationContext(RequesterModule, { logger: ['error'] });
     client = app.get(CourierClientProxy);
     const connection = await connect(AMQP_URL);
@@ -62,13 +46,7 @@ describe('send() and @MessagePattern over CourierServer / CourierClientProxy', (
 
   afterAll(async () => {
     await app?.close();
-    if (responder && responder.exitCode === null) {
-      const exited = new Promise((resolve) => responder.once('exit', resolve));
-      responder.send('stop');
-      const timer = setTimeout(() => responder.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (responder) await stopFixtureProcess(responder);
     const connection = await connect(AMQP_URL);
     const channel = await connection.createChannel();
     await channel.deleteQueue(PATTERN);

@@ -1,5 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
@@ -19,6 +18,7 @@ import {
 } from '@courier-nest/rabbitmq';
 import { brokerControl } from '../harness/broker-control';
 import { quietLogger } from '../harness/broker';
+import { startFixtureProcess, stopFixtureProcess } from '../harness/fixture-process';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { openCourierConnection } from '../harness/rabbitmq-connection';
 import { waitFor } from '../harness/wait-for';
@@ -29,29 +29,8 @@ interface Doubled {
 }
 
 /** Starts test/fixtures/rpc-responder.process.ts serving `queue`; resolves once it consumes. */
-async function startResponderProcess(queue: string): Promise<ChildProcess> {
-  const child = fork(join(__dirname, '../fixtures/rpc-responder.process.ts'), [queue], {
-    execArgv: ['-r', '@swc-node/register'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('responder process not ready within 60 s')), 60_000);
-    child.once('message', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`responder process exited with ${code}`)));
-  });
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+function startResponderProcess(queue: string): Promise<ChildProcess> {
+  return startFixtureProcess('rpc-responder.process.ts', [queue]);
 }
 
 /** What a request sent with plain amqplib gets back on direct reply-to. */
@@ -119,7 +98,7 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
       expect(reply.pid).toBe(child.pid);
       expect(reply.pid).not.toBe(process.pid);
     } finally {
-      await stopProcess(child);
+      await stopFixtureProcess(child);
     }
   });
 
@@ -146,7 +125,7 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
       });
       expect(error.message).toContain('sku A-1 is out of stock');
     } finally {
-      await stopProcess(child);
+      await stopFixtureProcess(child);
     }
   });
 
