@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-nest/core';
-import { toAmqpPublish } from '@courier-nest/core/internal';
+import { raceDeadline, toAmqpPublish } from '@courier-nest/core/internal';
 import { GolevelupConnection } from '../connection/golevelup-connection';
 import type { AmqpConfirmChannel, AmqpReturnedMessage } from '../connection/golevelup.types';
 import { RESOLVED_GOLEVELUP_OPTIONS } from '../golevelup.constants';
@@ -76,7 +76,9 @@ export class GolevelupOutboxPublisher
     const deadline = Date.now() + this.options.confirmTimeoutMs;
     let state: ChannelState;
     try {
-      state = await beforeDeadline(this.channel(), deadline);
+      const opened = await raceDeadline(this.channel(), deadline - Date.now());
+      if (opened.timedOut) return messages.map(() => unsent(CHANNEL_TIMEOUT));
+      state = opened.value;
     } catch (error) {
       return messages.map(() => unsent(text(error)));
     }
@@ -121,7 +123,7 @@ export class GolevelupOutboxPublisher
       results[i] ??= unsent('broker applied flow control until the deadline');
     }
     const timeoutError = `no confirm within ${this.options.confirmTimeoutMs} ms`;
-    if (await waitAll(confirms, deadline - Date.now())) {
+    if ((await raceDeadline(Promise.all(confirms), deadline - Date.now())).timedOut) {
       // Late confirms must not leak into another batch's view of this channel.
       this.close(state, timeoutError);
     }
@@ -223,6 +225,8 @@ function closedResult(state: ChannelState, fallback: string): PublishResult {
   return state.error ? { status: 'failed', reason: 'channel-error', error: state.error } : unsent(fallback);
 }
 
+const CHANNEL_TIMEOUT = 'timed out opening a channel';
+
 function unsent(error: string): PublishResult {
   return { status: 'unsent', error };
 }
@@ -235,26 +239,4 @@ function wake(listeners: Set<() => void>): void {
   const all = [...listeners];
   listeners.clear();
   all.forEach((listener) => listener());
-}
-
-function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error('timed out opening a channel')),
-      Math.max(0, deadline - Date.now()),
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Waits for all promises; true if `timeoutMs` passed first. */
-async function waitAll(promises: Promise<void>[], timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs));
-  });
-  const timedOut = await Promise.race([Promise.all(promises).then(() => false), timeout]);
-  clearTimeout(timer);
-  return timedOut;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-nest/core';
-import { toAmqpPublish } from '@courier-nest/core/internal';
+import { raceDeadline, toAmqpPublish } from '@courier-nest/core/internal';
 import { RabbitMQConnection } from '../connection/rabbitmq.connection';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
 import { ExchangeChecker } from './exchange-checker';
@@ -61,10 +61,12 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     let state: ChannelState;
     let unusable: Map<string, string>;
     try {
-      [state, unusable] = await beforeDeadline(
+      const opened = await raceDeadline(
         Promise.all([this.channel(), this.exchanges.unusable(messages.map((m) => m.destination))]),
-        deadline,
+        deadline - Date.now(),
       );
+      if (opened.timedOut) return messages.map(() => unsent(CHANNEL_TIMEOUT));
+      [state, unusable] = opened.value;
     } catch (error) {
       return messages.map(() => unsent(this.connection.safe(error)));
     }
@@ -109,7 +111,7 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
     for (let i = written; i < messages.length; i++) {
       results[i] ??= unsent('broker applied flow control until the deadline');
     }
-    const timedOut = await waitAll(confirms, deadline - Date.now());
+    const { timedOut } = await raceDeadline(Promise.all(confirms), deadline - Date.now());
     if (timedOut) {
       // Late confirms must not leak into another batch's view of this channel.
       this.discard(state, timeoutError);
@@ -201,29 +203,8 @@ export class RabbitMQOutboxPublisher implements OutboxPublisher, OnModuleInit {
   }
 }
 
+const CHANNEL_TIMEOUT = 'timed out opening a channel';
+
 function unsent(error: string): PublishResult {
   return { status: 'unsent', error };
-}
-
-function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error('timed out opening a channel')),
-      Math.max(0, deadline - Date.now()),
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Waits for all promises; true if `timeoutMs` passed first. */
-async function waitAll(promises: Promise<void>[], timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), timeoutMs);
-  });
-  const done = Promise.all(promises).then(() => false);
-  const timedOut = await Promise.race([done, timeout]);
-  clearTimeout(timer);
-  return timedOut;
 }
