@@ -20,6 +20,7 @@ COPY libs/outbox/package.json libs/outbox/
 COPY libs/inbox/package.json libs/inbox/
 COPY libs/rabbitmq/package.json libs/rabbitmq/
 COPY libs/microservices/package.json libs/microservices/
+COPY libs/console/package.json libs/console/
 COPY libs/golevelup/package.json libs/golevelup/
 COPY apps/amqp-exec/package.json apps/amqp-exec/
 RUN npm ci

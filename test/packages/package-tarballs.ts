@@ -16,6 +16,7 @@ export const packageDirs = {
   '@courier-nest/inbox': 'libs/inbox',
   '@courier-nest/rabbitmq': 'libs/rabbitmq',
   '@courier-nest/microservices': 'libs/microservices',
+  '@courier-nest/console': 'libs/console',
   '@courier-nest/golevelup': 'libs/golevelup',
   '@courier-nest/amqp-exec': 'apps/amqp-exec',
 } as const;

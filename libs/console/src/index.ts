@@ -1,0 +1,2 @@
+// The public surface of @courier-nest/console: what an application writes against.
+export {};
