@@ -9,6 +9,4 @@ export type {
   CourierConsoleExtras,
   CourierConsoleOptions,
 } from './interfaces/console-options.interface';
-export type { JourneyStep, MessageJourney } from './journey/message-journey';
-export type { PublishOutcome } from './journey/publish-outcomes';
 export * from './errors';
