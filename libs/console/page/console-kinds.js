@@ -1,8 +1,7 @@
-// The three dead lists the console shows, described as data for console.js (loaded before it):
+// The three dead lists the console shows, described as data for console.js:
 // where each lists and acts, how a row is keyed and shown, and how it pages.
-'use strict';
 
-window.CourierConsoleKinds = Object.freeze({
+export const KINDS = Object.freeze({
   outbox: {
     noun: 'dead outbox message',
     verb: 'Requeue',
