@@ -54,7 +54,8 @@ export function renderOverview(o) {
     (q) => ({ 'data-queue': q.queue }),
     (q) => ({
       queue: q.queue,
-      depth: q.depth,
+      // The broker could not answer for this queue; the others are still shown.
+      depth: q.error ? `unavailable: ${q.error}` : q.depth,
       consumers: q.consumers,
       retryDepth: q.retryDepth,
       deadLetterQueue: q.deadLetterQueue,
