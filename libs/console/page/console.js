@@ -75,7 +75,11 @@ const definitions = (pairs, cls) =>
 
 function renderRow(kind, item) {
   const key = kind.key(item);
-  const box = el('input', { type: 'checkbox', 'aria-label': `Select ${key}`, 'data-testid': 'row-select' });
+  const box = el('input', {
+    type: 'checkbox',
+    'aria-label': `Select ${key.replace('\n', ' / ')}`,
+    'data-testid': 'row-select',
+  });
   box.checked = state.selected.has(key);
   box.addEventListener('change', () => {
     if (box.checked) state.selected.set(key, kind.ref(item));
