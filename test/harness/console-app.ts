@@ -61,7 +61,8 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
   class FixtureHandlers {
     @InboxHandler(names.eventType, 'flaky')
     async flaky(message: InboxMessage<{ note?: string }>) {
-      if (!state.inboxFixed) throw new Error(`flaky handler failed on ${message.payload.note ?? 'a message'}`);
+      if (!state.inboxFixed)
+        throw new Error(`flaky handler failed on ${message.payload.note ?? 'a message'}`);
       state.inboxDone.push(message.id);
     }
 
@@ -79,7 +80,11 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
       OutboxModule.forRoot({
         schema: names.schema,
         migrationsRun: true,
-        relay: { pollIntervalMs: 100, maxAttempts: 2, backoff: { initialDelayMs: 20, maxDelayMs: 50, jitter: 0 } },
+        relay: {
+          pollIntervalMs: 100,
+          maxAttempts: 2,
+          backoff: { initialDelayMs: 20, maxDelayMs: 50, jitter: 0 },
+        },
       }),
       InboxModule.forRoot({
         schema: names.schema,

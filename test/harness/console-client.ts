@@ -13,7 +13,7 @@ export class ConsoleClient {
     return fetch(`${this.url}/${path}`, { headers: { ...this.auth(), ...headers } });
   }
 
-  async json<T = any>(path: string): Promise<T> {
+  async json<T>(path: string): Promise<T> {
     const response = await this.get(path);
     if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
@@ -33,7 +33,7 @@ export class ConsoleClient {
     });
   }
 
-  async postJson<T = any>(path: string, body: unknown): Promise<T> {
+  async postJson<T = Record<string, unknown>>(path: string, body: unknown): Promise<T> {
     const response = await this.post(path, body);
     if (response.status !== 200) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;

@@ -8,7 +8,11 @@ const MAX_LISTED = 20;
 export class ConsoleActionLog {
   private readonly logger = new Logger(CONSOLE_LOG_CONTEXT);
 
-  record(principal: string, action: string, target: { ids?: readonly string[]; filter?: object; count: number }): void {
+  record(
+    principal: string,
+    action: string,
+    target: { ids?: readonly string[]; filter?: object; count: number },
+  ): void {
     const what = target.ids
       ? `${target.count} of ${target.ids.length} selected [${listed(target.ids)}]`
       : `${target.count} matching ${JSON.stringify(target.filter ?? {})}`;

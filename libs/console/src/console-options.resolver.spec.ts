@@ -25,9 +25,9 @@ describe('resolveConsoleOptions', () => {
     expect(() => resolveConsoleOptions({ auth: { basic: { username: 'ops', password: 'short' } } })).toThrow(
       /"auth.basic.password"/,
     );
-    expect(() => resolveConsoleOptions({ auth: { basic: { username: 'a:b', password: 'x'.repeat(16) } } })).toThrow(
-      /"auth.basic.username"/,
-    );
+    expect(() =>
+      resolveConsoleOptions({ auth: { basic: { username: 'a:b', password: 'x'.repeat(16) } } }),
+    ).toThrow(/"auth.basic.username"/);
   });
 
   it('wants a guard class and disabled exactly true', () => {

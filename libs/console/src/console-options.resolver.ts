@@ -39,7 +39,7 @@ export function resolveConsolePath(path: unknown): string {
       `CourierConsoleModule "path" must be URL path segments of letters, digits, "-", "_" or "." (like "courier" or "ops/courier"); got ${JSON.stringify(path)}.`,
     );
   }
-  return trimmed;
+  return segments.join('/');
 }
 
 function resolveAuth(auth: ConsoleAuthOptions | undefined): ResolvedConsoleAuth {
@@ -85,7 +85,9 @@ function resolveAuth(auth: ConsoleAuthOptions | undefined): ResolvedConsoleAuth 
       );
     }
     if (auth.principal !== undefined && typeof auth.principal !== 'function') {
-      throw new ConsoleConfigurationError('CourierConsoleModule "auth.principal" must be a function of the request.');
+      throw new ConsoleConfigurationError(
+        'CourierConsoleModule "auth.principal" must be a function of the request.',
+      );
     }
     return { kind: 'guard', guard: auth.guard, principal: auth.principal };
   }
@@ -108,8 +110,10 @@ function csrfSecretOf(secret: string | undefined, auth: ResolvedConsoleAuth): Bu
   }
   // Derived from the credential: every instance sharing it accepts the others' tokens,
   // and nobody without the credential can compute one.
-  if (auth.kind === 'token') return createHash('sha256').update(`courier-console-csrf\0${auth.token}`).digest();
-  if (auth.kind === 'basic') return createHash('sha256').update(`courier-console-csrf\0${auth.password}`).digest();
+  if (auth.kind === 'token')
+    return createHash('sha256').update(`courier-console-csrf\0${auth.token}`).digest();
+  if (auth.kind === 'basic')
+    return createHash('sha256').update(`courier-console-csrf\0${auth.password}`).digest();
   return randomBytes(32);
 }
 

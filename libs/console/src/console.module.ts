@@ -15,7 +15,11 @@ import {
   CONSOLE_OPTIONS_TYPE,
   ConfigurableConsoleModule,
 } from './console.module-definition';
-import { resolveConsoleOptions, resolveConsolePath, type ResolvedConsoleOptions } from './console-options.resolver';
+import {
+  resolveConsoleOptions,
+  resolveConsolePath,
+  type ResolvedConsoleOptions,
+} from './console-options.resolver';
 import type { CourierConsoleOptions } from './interfaces/console-options.interface';
 import { PublishOutcomes } from './journey/publish-outcomes';
 import { ConsolePage } from './page/console-page';
@@ -81,6 +85,9 @@ function mounted(module: DynamicModule, path: string | undefined): DynamicModule
   const mountPath = resolveConsolePath(path ?? 'courier');
   return {
     ...module,
-    imports: [...(module.imports ?? []), RouterModule.register([{ path: mountPath, module: CourierConsoleModule }])],
+    imports: [
+      ...(module.imports ?? []),
+      RouterModule.register([{ path: mountPath, module: CourierConsoleModule }]),
+    ],
   };
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ConsoleAuthGuard } from '../auth/console-auth.guard';
 import { principalOf, type ConsoleRequest } from '../auth/request-principal';
 import { ConsoleActionLog } from '../console-action.log';
@@ -28,9 +39,15 @@ export class ConsumerDeadController {
     const window = await answering(() => this.consumerOf(queue).admin.peekDead(queue, { offset, limit }));
     const needle = errorContains?.toLowerCase();
     // A broker queue is read from its head only: the text filter narrows the window shown.
-    const items = needle ? window.items.filter((d) => (d.reason ?? '').toLowerCase().includes(needle)) : window.items;
+    const items = needle
+      ? window.items.filter((d) => (d.reason ?? '').toLowerCase().includes(needle))
+      : window.items;
     const end = offset + window.items.length;
-    return { items, total: window.total, nextOffset: end < window.total && window.items.length > 0 ? end : null };
+    return {
+      items,
+      total: window.total,
+      nextOffset: end < window.total && window.items.length > 0 ? end : null,
+    };
   }
 
   @Post('requeue')

@@ -23,7 +23,9 @@ export class InboxDeadController {
 
   @Get()
   async list(@Query() query: Record<string, unknown>) {
-    const page = await answering(() => this.inbox().pageDead(inboxDeadQuery(query, this.options.maxPageSize)));
+    const page = await answering(() =>
+      this.inbox().pageDead(inboxDeadQuery(query, this.options.maxPageSize)),
+    );
     return { items: page.items.map(toApi), nextCursor: page.nextCursor };
   }
 
@@ -41,7 +43,10 @@ export class InboxDeadController {
       return { replayed: runs.length, runs };
     }
     const replayed = await inbox.replayMatching(selection.filter);
-    this.actions.record(principalOf(request), 'replay dead inbox handler runs', { filter: selection.filter, count: replayed });
+    this.actions.record(principalOf(request), 'replay dead inbox handler runs', {
+      filter: selection.filter,
+      count: replayed,
+    });
     return { replayed };
   }
 
@@ -59,7 +64,10 @@ export class InboxDeadController {
       return { purged: runs.length, runs };
     }
     const purged = await inbox.purgeDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'purge dead inbox handler runs', { filter: selection.filter, count: purged });
+    this.actions.record(principalOf(request), 'purge dead inbox handler runs', {
+      filter: selection.filter,
+      count: purged,
+    });
     return { purged };
   }
 

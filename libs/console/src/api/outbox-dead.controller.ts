@@ -23,7 +23,9 @@ export class OutboxDeadController {
 
   @Get()
   async list(@Query() query: Record<string, unknown>) {
-    const page = await answering(() => this.outbox().pageDead(outboxDeadQuery(query, this.options.maxPageSize)));
+    const page = await answering(() =>
+      this.outbox().pageDead(outboxDeadQuery(query, this.options.maxPageSize)),
+    );
     return { items: page.items.map(toApi), nextCursor: page.nextCursor };
   }
 
@@ -34,11 +36,17 @@ export class OutboxDeadController {
     const outbox = this.outbox();
     if ('items' in selection) {
       const ids = await outbox.requeueDead(selection.items);
-      this.actions.record(principalOf(request), 'requeue dead outbox messages', { ids: selection.items, count: ids.length });
+      this.actions.record(principalOf(request), 'requeue dead outbox messages', {
+        ids: selection.items,
+        count: ids.length,
+      });
       return { requeued: ids.length, ids };
     }
     const requeued = await outbox.requeueDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'requeue dead outbox messages', { filter: selection.filter, count: requeued });
+    this.actions.record(principalOf(request), 'requeue dead outbox messages', {
+      filter: selection.filter,
+      count: requeued,
+    });
     return { requeued };
   }
 
@@ -49,11 +57,17 @@ export class OutboxDeadController {
     const outbox = this.outbox();
     if ('items' in selection) {
       const ids = await outbox.purgeDead(selection.items);
-      this.actions.record(principalOf(request), 'purge dead outbox messages', { ids: selection.items, count: ids.length });
+      this.actions.record(principalOf(request), 'purge dead outbox messages', {
+        ids: selection.items,
+        count: ids.length,
+      });
       return { purged: ids.length, ids };
     }
     const purged = await outbox.purgeDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'purge dead outbox messages', { filter: selection.filter, count: purged });
+    this.actions.record(principalOf(request), 'purge dead outbox messages', {
+      filter: selection.filter,
+      count: purged,
+    });
     return { purged };
   }
 

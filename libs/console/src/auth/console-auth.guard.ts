@@ -38,7 +38,11 @@ export class ConsoleAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, request: ConsoleRequest, response: unknown): Promise<string> {
+  private async authenticate(
+    context: ExecutionContext,
+    request: ConsoleRequest,
+    response: unknown,
+  ): Promise<string> {
     const { auth } = this.options;
     switch (auth.kind) {
       case 'disabled':
@@ -56,7 +60,8 @@ export class ConsoleAuthGuard implements CanActivate {
       }
       case 'guard': {
         const allowed = await this.runApplicationGuard(context);
-        if (!allowed) throw new ForbiddenException('The application guard of the Courier console refused this request.');
+        if (!allowed)
+          throw new ForbiddenException('The application guard of the Courier console refused this request.');
         return auth.principal?.(request) ?? principalOfUser(request.user) ?? 'authenticated';
       }
     }
@@ -80,7 +85,10 @@ export class ConsoleAuthGuard implements CanActivate {
 }
 
 function setHeader(response: unknown, name: string, value: string): void {
-  const target = response as { setHeader?: (n: string, v: string) => void; header?: (n: string, v: string) => void };
+  const target = response as {
+    setHeader?: (n: string, v: string) => void;
+    header?: (n: string, v: string) => void;
+  };
   if (typeof target.setHeader === 'function') target.setHeader(name, value);
   else target.header?.(name, value);
 }

@@ -1,18 +1,26 @@
 import { principalFromCredentials } from './credentials';
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const token = { kind: 'token' as const, token: 't'.repeat(24) };
 const creds = { kind: 'basic' as const, username: 'ops', password: 'p'.repeat(20) };
 
 describe('principalFromCredentials', () => {
-  it('accepts the token as a bearer token and as any user\'s Basic password', () => {
+  it("accepts the token as a bearer token and as any user's Basic password", () => {
     expect(principalFromCredentials(token, `Bearer ${'t'.repeat(24)}`)).toBe('token');
     expect(principalFromCredentials(token, `bearer ${'t'.repeat(24)}`)).toBe('token');
     expect(principalFromCredentials(token, basic('anyone', 't'.repeat(24)))).toBe('token');
   });
 
   it('refuses a missing, wrong or malformed header', () => {
-    for (const header of [undefined, '', 'Bearer', `Bearer ${'t'.repeat(23)}`, `Token ${'t'.repeat(24)}`, 'Basic !!!']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      `Bearer ${'t'.repeat(23)}`,
+      `Token ${'t'.repeat(24)}`,
+      'Basic !!!',
+    ]) {
       expect(principalFromCredentials(token, header)).toBeNull();
     }
   });

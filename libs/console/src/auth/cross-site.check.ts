@@ -16,15 +16,21 @@ export function checkCrossSite(request: ConsoleRequest, secret: Buffer): void {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return;
   const fetchSite = headerOf(request, 'sec-fetch-site');
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-    throw new ForbiddenException(`Refused a ${fetchSite} request: console actions come from its own page only.`);
+    throw new ForbiddenException(
+      `Refused a ${fetchSite} request: console actions come from its own page only.`,
+    );
   }
   const origin = headerOf(request, 'origin');
   if (origin !== undefined && hostOf(origin) !== headerOf(request, 'host')) {
-    throw new ForbiddenException('Refused a request from another origin: console actions come from its own page only.');
+    throw new ForbiddenException(
+      'Refused a request from another origin: console actions come from its own page only.',
+    );
   }
   const contentType = headerOf(request, 'content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new UnsupportedMediaTypeException('Console actions take a JSON body: send "Content-Type: application/json".');
+    throw new UnsupportedMediaTypeException(
+      'Console actions take a JSON body: send "Content-Type: application/json".',
+    );
   }
   const principal = request[CONSOLE_PRINCIPAL] ?? 'anonymous';
   if (!isCsrfTokenOf(secret, principal, headerOf(request, CSRF_HEADER))) {

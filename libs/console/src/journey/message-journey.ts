@@ -26,22 +26,40 @@ export function messageJourney(
 ): MessageJourney {
   const steps: JourneyStep[] = [];
   if (outbox) {
-    steps.push({ at: outbox.createdAt, what: `written to the outbox for "${outbox.destination}" (${outbox.type})` });
+    steps.push({
+      at: outbox.createdAt,
+      what: `written to the outbox for "${outbox.destination}" (${outbox.type})`,
+    });
     if (outbox.deadAt) {
-      steps.push({ at: outbox.deadAt, what: `dead in the outbox after ${outbox.attempts} attempts: ${outbox.lastError ?? 'no error recorded'}` });
+      steps.push({
+        at: outbox.deadAt,
+        what: `dead in the outbox after ${outbox.attempts} attempts: ${outbox.lastError ?? 'no error recorded'}`,
+      });
     } else if (outbox.attempts > 0) {
-      steps.push({ at: outbox.availableAt ?? outbox.createdAt, what: `publish attempt ${outbox.attempts} failed, next try then: ${outbox.lastError ?? ''}` });
+      steps.push({
+        at: outbox.availableAt ?? outbox.createdAt,
+        what: `publish attempt ${outbox.attempts} failed, next try then: ${outbox.lastError ?? ''}`,
+      });
     }
   }
   if (published) {
     const detail = published.error ? `: ${published.error}` : '';
-    steps.push({ at: published.at, what: `relay outcome for "${published.destination}": ${published.outcome}${detail}` });
+    steps.push({
+      at: published.at,
+      what: `relay outcome for "${published.destination}": ${published.outcome}${detail}`,
+    });
   }
   if (inbox) {
-    steps.push({ at: inbox.receivedAt, what: `received into the inbox as "${inbox.eventType}"${inbox.messageType ? ` (${inbox.messageType})` : ''}` });
+    steps.push({
+      at: inbox.receivedAt,
+      what: `received into the inbox as "${inbox.eventType}"${inbox.messageType ? ` (${inbox.messageType})` : ''}`,
+    });
     for (const h of inbox.handlers) {
       const error = h.lastError ? `: ${h.lastError}` : '';
-      steps.push({ at: h.updatedAt, what: `handler "${h.handlerKey}" ${h.status} after ${h.attempts} of ${h.maxAttempts} attempts${error}` });
+      steps.push({
+        at: h.updatedAt,
+        what: `handler "${h.handlerKey}" ${h.status} after ${h.attempts} of ${h.maxAttempts} attempts${error}`,
+      });
     }
   }
   steps.sort((a, b) => a.at.getTime() - b.at.getTime());

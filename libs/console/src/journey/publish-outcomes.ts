@@ -7,6 +7,7 @@ export interface PublishOutcome {
   outcome: RelayMessageOutcome['status'];
   reason: string | null;
   error: string | null;
+  /** When the relay's batch began: the result arrives after the batch settled, later than the publish. */
   at: Date;
 }
 
@@ -23,7 +24,7 @@ export class PublishOutcomes implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.sources.relay?.onBatch((batch) => {
-      const at = new Date();
+      const at = new Date(Date.now() - batch.durationMs);
       for (const o of batch.outcomes) this.remember(o, at);
     });
   }

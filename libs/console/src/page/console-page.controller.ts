@@ -20,7 +20,10 @@ export class ConsolePageController {
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  index(@Req() request: { url?: string; originalUrl?: string }, @Res({ passthrough: true }) response: unknown): string {
+  index(
+    @Req() request: { url?: string; originalUrl?: string },
+    @Res({ passthrough: true }) response: unknown,
+  ): string {
     setHeaders(response, SECURITY_HEADERS);
     return this.page.html(basePath(request));
   }
@@ -41,7 +44,10 @@ function basePath(request: { url?: string; originalUrl?: string }): string {
 }
 
 function setHeaders(response: unknown, headers: Record<string, string>): void {
-  const target = response as { setHeader?: (n: string, v: string) => void; header?: (n: string, v: string) => void };
+  const target = response as {
+    setHeader?: (n: string, v: string) => void;
+    header?: (n: string, v: string) => void;
+  };
   for (const [name, value] of Object.entries(headers)) {
     if (typeof target.setHeader === 'function') target.setHeader(name, value);
     else target.header?.(name, value);

@@ -5,13 +5,25 @@ import type { ConsumerQueueAdmin, ConsumerRegistry } from '@courier-nest/consume
 /** What the console reads and changes of the outbox. */
 export type ConsoleOutbox = Pick<
   OutboxService,
-  'pageDead' | 'requeueDead' | 'requeueDeadMatching' | 'purgeDead' | 'purgeDeadMatching' | 'destinationStats' | 'findMessage'
+  | 'pageDead'
+  | 'requeueDead'
+  | 'requeueDeadMatching'
+  | 'purgeDead'
+  | 'purgeDeadMatching'
+  | 'destinationStats'
+  | 'findMessage'
 >;
 
 /** What the console reads and changes of the inbox. */
 export type ConsoleInbox = Pick<
   InboxService,
-  'pageDead' | 'replayMany' | 'replayMatching' | 'purgeDead' | 'purgeDeadMatching' | 'handlerStats' | 'findMessage'
+  | 'pageDead'
+  | 'replayMany'
+  | 'replayMatching'
+  | 'purgeDead'
+  | 'purgeDeadMatching'
+  | 'handlerStats'
+  | 'findMessage'
 >;
 
 export type ConsoleRelay = Pick<OutboxRelay, 'onBatch'>;

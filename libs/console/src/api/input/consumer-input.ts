@@ -1,5 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
-import { integerIn, messageId, nonEmptyList, onlyKnownKeys, optionalText, requiredName } from './input-fields';
+import {
+  integerIn,
+  messageId,
+  nonEmptyList,
+  onlyKnownKeys,
+  optionalText,
+  requiredName,
+} from './input-fields';
 import { readSelection, type Selection } from './selection';
 
 export interface ConsumerDeadQuery {

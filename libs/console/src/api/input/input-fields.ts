@@ -34,7 +34,9 @@ export function requiredName(field: string, value: unknown): string {
 export function optionalText(field: string, value: unknown, max = 500): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || value.length > max || value.includes('\u0000')) {
-    throw new BadRequestException(`"${field}" must be text of at most ${max} characters; got ${describe(value)}.`);
+    throw new BadRequestException(
+      `"${field}" must be text of at most ${max} characters; got ${describe(value)}.`,
+    );
   }
   return value;
 }
@@ -43,7 +45,9 @@ export function optionalDate(field: string, value: unknown): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const date = typeof value === 'string' && value.length <= 40 ? new Date(value) : new Date(Number.NaN);
   if (Number.isNaN(date.getTime())) {
-    throw new BadRequestException(`"${field}" must be an ISO 8601 time such as 2026-12-02T15:00:00Z; got ${describe(value)}.`);
+    throw new BadRequestException(
+      `"${field}" must be an ISO 8601 time such as 2026-12-02T15:00:00Z; got ${describe(value)}.`,
+    );
   }
   return date;
 }
@@ -52,7 +56,9 @@ export function integerIn(field: string, value: unknown, fallback: number, min: 
   if (value === undefined || value === '') return fallback;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new BadRequestException(`"${field}" must be a whole number from ${min} to ${max}; got ${describe(value)}.`);
+    throw new BadRequestException(
+      `"${field}" must be a whole number from ${min} to ${max}; got ${describe(value)}.`,
+    );
   }
   return Number(text);
 }
@@ -60,7 +66,9 @@ export function integerIn(field: string, value: unknown, fallback: number, min: 
 export function optionalCursor(value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !CURSOR.test(value)) {
-    throw new BadRequestException('"cursor" must be a nextCursor this list returned; start again without one.');
+    throw new BadRequestException(
+      '"cursor" must be a nextCursor this list returned; start again without one.',
+    );
   }
   return value;
 }
@@ -75,14 +83,18 @@ export function uuid(field: string, value: unknown): string {
 /** An inbox message id as a transport gave it: any non-empty text up to 255 characters. */
 export function messageId(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 255 || value.includes('\u0000')) {
-    throw new BadRequestException(`"${field}" must be a message id of 1-255 characters; got ${describe(value)}.`);
+    throw new BadRequestException(
+      `"${field}" must be a message id of 1-255 characters; got ${describe(value)}.`,
+    );
   }
   return value;
 }
 
 export function nonEmptyList(field: string, value: unknown): unknown[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_SELECTED) {
-    throw new BadRequestException(`"${field}" must be a list of 1 to ${MAX_SELECTED} entries; got ${describe(value)}.`);
+    throw new BadRequestException(
+      `"${field}" must be a list of 1 to ${MAX_SELECTED} entries; got ${describe(value)}.`,
+    );
   }
   return value;
 }
