@@ -14,7 +14,7 @@ import {
   type PageBody,
 } from '../harness/console-bodies';
 import { ConsoleClient } from '../harness/console-client';
-import { dropSchema, openDatabase } from '../harness/database';
+import { openDatabase } from '../harness/database';
 import { AMQP_URL } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
 
@@ -58,13 +58,8 @@ describe('The console API against PostgreSQL and RabbitMQ', () => {
 
   afterAll(async () => {
     await fixture?.close();
-    for (const queue of [fixture.queue, `${fixture.queue}.dead`, `${fixture.unrouted}_bound`]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
-    for (const exchange of [fixture.unrouted, fixture.eventType])
-      await channel.deleteExchange(exchange).catch(() => undefined);
+    await channel.deleteQueue(`${fixture.unrouted}_bound`);
     await amqp.close();
-    await dropSchema(db, fixture.schema);
     await db.end();
   });
 

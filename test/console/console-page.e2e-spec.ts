@@ -6,11 +6,11 @@ import { connect } from 'amqplib';
 import type { Client } from 'pg';
 import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
-import { INBOX_FEED, InboxService, type InboxFeed } from '@courier-nest/inbox';
+import { InboxService } from '@courier-nest/inbox';
 import { OutboxService } from '@courier-nest/outbox';
 import { sendConfirmed } from '../harness/broker';
 import { CONSOLE_TOKEN, startConsoleApp, type ConsoleApp } from '../harness/console-app';
-import { dropSchema, openDatabase } from '../harness/database';
+import { openDatabase } from '../harness/database';
 import { AMQP_URL } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
 
@@ -90,13 +90,7 @@ describe('Console page in Chromium: the dead lists, replay, purge, journey, refr
 
   afterAll(async () => {
     await browser?.close();
-    if (fixture) {
-      // The inbox's queue is named from the service: read it while the app is up.
-      const inboxQueue = `${fixture.app.get<InboxFeed>(INBOX_FEED).serviceName}.${fixture.eventType}`;
-      await fixture.close();
-      await dropSchema(db, fixture.schema);
-      await deleteBrokerObjects(fixture, inboxQueue);
-    }
+    await fixture?.close();
     await db?.end();
   });
 
@@ -299,22 +293,6 @@ describe('Console page in Chromium: the dead lists, replay, purge, journey, refr
     expect(cspViolations).toEqual([]);
   });
 });
-
-/** The queues and exchanges the fixture's consumer, inbox and outbox declared: unique to this run. */
-async function deleteBrokerObjects(fixture: ConsoleApp, inboxQueue: string): Promise<void> {
-  const amqp = await connect(AMQP_URL);
-  try {
-    const channel = await amqp.createChannel();
-    for (const queue of [fixture.queue, `${fixture.queue}.dead`, inboxQueue, `${inboxQueue}.dead`]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
-    for (const exchange of [fixture.unrouted, fixture.eventType]) {
-      await channel.deleteExchange(exchange).catch(() => undefined);
-    }
-  } finally {
-    await amqp.close();
-  }
-}
 
 /** The deaths this suite causes on purpose: an inbox run, an outbox message, a consumer's job. */
 const EXPECTED_DEATHS = /is dead for message|are dead after \d+ attempts|dead-lettered: rejected/;

@@ -1,12 +1,20 @@
 import { Injectable, Module, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { connect } from 'amqplib';
 import { register } from 'prom-client';
 import { CourierConsoleModule, type ConsoleAuthOptions } from '@courier-nest/console';
 import { ConsumeQueue, ConsumerModule, Outcome, type Message } from '@courier-nest/consumer';
-import { InboxHandler, InboxModule, type InboxMessage } from '@courier-nest/inbox';
+import {
+  INBOX_FEED,
+  InboxHandler,
+  InboxModule,
+  type InboxFeed,
+  type InboxMessage,
+} from '@courier-nest/inbox';
 import { OutboxModule } from '@courier-nest/outbox';
 import { CourierRabbitMQModule } from '@courier-nest/rabbitmq';
+import { dropSchema, openDatabase } from './database';
 import { AMQP_URL, DATABASE_URL, uniqueName } from './env';
 
 export const CONSOLE_TOKEN = 'console-test-token-0123456789';
@@ -31,6 +39,7 @@ export interface ConsoleApp {
   /** The consumer's queue; its dead letters go to `<queue>.dead`. */
   queue: string;
   state: ConsoleAppState;
+  /** Stops the app, then removes its schema and everything it declared on the broker (all unique to it). */
   close(): Promise<void>;
 }
 
@@ -116,8 +125,27 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
     ...names,
     state,
     close: async () => {
+      // The inbox's queue is named from the service: read it while the app is up.
+      const inboxQueue = `${app.get<InboxFeed>(INBOX_FEED).serviceName}.${names.eventType}`;
       await app.close();
       register.clear();
+      await removeBrokerObjects(
+        [names.queue, `${names.queue}.dead`, inboxQueue, `${inboxQueue}.dead`],
+        [names.unrouted, names.eventType],
+      );
+      const db = await openDatabase();
+      await dropSchema(db, names.schema).finally(() => db.end());
     },
   };
+}
+
+async function removeBrokerObjects(queues: string[], exchanges: string[]): Promise<void> {
+  const amqp = await connect(AMQP_URL);
+  try {
+    const channel = await amqp.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await amqp.close();
+  }
 }
