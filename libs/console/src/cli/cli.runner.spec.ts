@@ -188,12 +188,15 @@ describe('runCourierConsole', () => {
         traceId: null,
         outbox: null,
         published: null,
-        inbox: { id: 'm/1' },
-        steps: [{ at: '2026-12-02T15:00:00Z', what: 'received from order_events' }],
+        inbox: {
+          eventType: 'order_events',
+          handlers: [{ handlerKey: 'reserve_stock', status: 'done', attempts: 1, maxAttempts: 5 }],
+        },
+        steps: [{ at: '2026-12-02T15:00:00Z', what: 'received into the inbox as "order_events"' }],
       },
     });
     const { stdout } = await run(['journey', 'm/1']);
-    expect(stdout).toContain("  inbox:     in this service's inbox\n");
-    expect(stdout).toContain('Steps:\n  2026-12-02 15:00:00Z  received from order_events\n');
+    expect(stdout).toContain('  inbox:     received as order_events: reserve_stock done (1/5)\n');
+    expect(stdout).toContain('Steps:\n  2026-12-02 15:00:00Z  received into the inbox as "order_events"\n');
   });
 });

@@ -31,6 +31,8 @@ export interface OverviewAnswer {
       retryDepth: number | null;
       deadLetterQueue: string;
       deadDepth: number | null;
+      /** Instead of the figures, when the broker could not answer for this queue. */
+      error?: string;
     }[];
   } | null;
 }
@@ -84,9 +86,12 @@ export interface OffsetPage<T> {
 export interface JourneyAnswer {
   id: string;
   traceId: string | null;
-  outbox: unknown;
+  outbox: { destination: string; attempts: number; deadAt: string | null } | null;
   published: { destination: string; outcome: string; at: string } | null;
-  inbox: unknown;
+  inbox: {
+    eventType: string;
+    handlers: { handlerKey: string; status: string; attempts: number; maxAttempts: number }[];
+  } | null;
   steps: { at: string; what: string }[];
 }
 

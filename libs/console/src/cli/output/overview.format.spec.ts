@@ -50,6 +50,31 @@ describe('formatOverview', () => {
     ).toContain('Outbox: nothing yet.\n');
   });
 
+  it('says why a consumer queue has no figures', () => {
+    const text = formatOverview({
+      at: '2026-12-02T15:00:00Z',
+      outbox: null,
+      inbox: null,
+      consumer: {
+        queues: [
+          {
+            queue: 'jobs',
+            depth: 4,
+            consumers: 1,
+            retryDepth: 0,
+            deadLetterQueue: 'jobs.dead',
+            deadDepth: 1,
+          },
+          { queue: 'mail', error: 'channel closed: 404 NOT_FOUND' } as never,
+        ],
+      },
+    });
+    expect(text).toContain('jobs       4          1         0     1  jobs.dead\n');
+    expect(text).toContain(
+      'mail       -          -         -     -  -\nmail: the broker did not answer: channel closed: 404 NOT_FOUND\n',
+    );
+  });
+
   it.each([
     [null, '-'],
     [950, '950 ms'],

@@ -1,6 +1,6 @@
 import type { OverviewAnswer } from '../http/console-api.types';
 import { renderTable } from './table';
-import { shortTime } from './terminal-text';
+import { shortTime, shortened, terminalSafe } from './terminal-text';
 
 /** `courier-console overview`: one table per component the service has. */
 export function formatOverview(overview: OverviewAnswer): string {
@@ -58,9 +58,17 @@ export function formatOverview(overview: OverviewAnswer): string {
             ],
             overview.consumer.queues,
           ),
-        ),
+        ) + queueErrors(overview.consumer.queues),
   );
   return sections.join('\n');
+}
+
+/** A queue the broker could not answer for has no figures: say why below the table. */
+function queueErrors(queues: NonNullable<OverviewAnswer['consumer']>['queues']): string {
+  return queues
+    .filter((q) => q.error !== undefined)
+    .map((q) => `${terminalSafe(q.queue)}: the broker did not answer: ${shortened(q.error, 120)}\n`)
+    .join('');
 }
 
 function section(title: string, rows: number, table: string): string {

@@ -3,7 +3,9 @@
  * It is data, not output of ours: a control character in it could move the cursor, rewrite
  * earlier lines or retitle the window, so every one is shown escaped (`\n`, `\u001b`).
  */
-export function terminalSafe(text: string): string {
+export function terminalSafe(value: unknown): string {
+  // A field an older or newer console does not send prints as "-", not as a crash.
+  const text = value === null || value === undefined ? '-' : String(value);
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';
