@@ -17,7 +17,7 @@ describe('formatDeadList', () => {
   it('shows an outbox message: id, destination, type, attempts, dead time, the last error shortened', () => {
     expect(formatDeadList('outbox', [outbox], false).split('\n')).toEqual([
       'ID                                    DESTINATION   TYPE           ATTEMPTS  DEAD AT               LAST ERROR',
-      '0190d2a4-5b6c-7d8e-9f00-112233445566  order_events  order_created        10  2026-12-02 15:00:00Z  NO_ROUTE: the message was returned by the broker, no queue…',
+      '0190d2a4-5b6c-7d8e-9f00-112233445566  order_events  order_created        10  2026-12-02 15:00:00Z  NO_ROUTE: the message was returned by the broker, no queue is bound to…',
       '',
     ]);
   });

@@ -3,7 +3,7 @@ import type { DeadInboxRun, DeadLetter, DeadOutboxMessage } from '../http/consol
 import { renderTable, type Column } from './table';
 import { shortTime, shortened, terminalSafe } from './terminal-text';
 
-const ERROR_WIDTH = 60;
+const ERROR_WIDTH = 72;
 
 /** Each list's rows in a table; the id column is what `replay` / `purge` take. */
 const COLUMNS = {
