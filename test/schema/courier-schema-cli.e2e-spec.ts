@@ -72,6 +72,13 @@ describe('courier-schema command', () => {
     expect(out).toMatch(
       /^-- courier-schema: components found: outbox \(@courier-nest\/outbox, schema version \d+\), inbox \(@courier-nest\/inbox, schema version \d+\)/,
     );
+    // Every version of each component, the dead-page indexes of version 2 included.
+    for (const component of ['outbox', 'inbox']) {
+      expect(out).toContain(`-- ${component} schema version 1 (create-tables) in schema "${schema}"`);
+      expect(out).toContain(`-- ${component} schema version 2 (dead-page-indexes) in schema "${schema}"`);
+    }
+    expect(out).toContain('CREATE INDEX IF NOT EXISTS outbox_messages_dead_seq');
+    expect(out).toContain('CREATE INDEX IF NOT EXISTS inbox_handler_states_dead_page');
     await db.query(out); // as psql would: one text, one transaction
     expect(await schemaSnapshot(db, schema)).toEqual(viaModules);
   });

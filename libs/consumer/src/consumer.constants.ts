@@ -18,3 +18,10 @@ export const DEFAULT_DEAD_LETTER_SUFFIX = '.dead';
 
 export const CONSUMER_HANDLER_METADATA = 'courier:consumer-handler';
 export const CONSUMER_TRANSPORT = Symbol('courier:consumer-transport');
+
+/**
+ * Provide the transport's queue admin (a `ConsumerQueueAdmin`) under this token;
+ * `CourierRabbitMQModule` does. A registered symbol: one token however many copies of
+ * this package an app ends up with.
+ */
+export const CONSUMER_QUEUE_ADMIN = Symbol.for('courier:consumer-queue-admin');

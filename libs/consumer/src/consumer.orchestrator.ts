@@ -38,8 +38,7 @@ export class ConsumerOrchestrator implements OnApplicationBootstrap, BeforeAppli
     const transport = this.transport(definitions.map((d) => d.origin));
     for (const definition of definitions) {
       const runner = new ConsumerRunner(transport.consumerFactory(definition.queue), definition.processor, {
-        ...this.options.defaults,
-        ...definition.options,
+        ...this.registry.runnerOptions(definition.queue),
         logger: new Logger(`Consumer:${definition.queue}`),
         observer: this.metrics,
       });

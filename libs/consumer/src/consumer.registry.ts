@@ -40,6 +40,12 @@ export class ConsumerRegistry {
     return [...this.definitions.values()];
   }
 
+  /** What the runner of `queue` runs with: the module's `defaults` under the method's own options. */
+  runnerOptions(queue: string): ConsumeQueueOptions | undefined {
+    const definition = this.definitions.get(queue);
+    return definition && { ...this.options.defaults, ...definition.options };
+  }
+
   attach(queue: string, runner: ConsumerRunner): void {
     this.runners.set(queue, runner);
   }

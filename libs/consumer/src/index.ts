@@ -1,7 +1,13 @@
-export { CONSUMER_TRANSPORT, ConsumerHeaders, DEFAULT_DEAD_LETTER_SUFFIX } from './consumer.constants';
+export {
+  CONSUMER_QUEUE_ADMIN,
+  CONSUMER_TRANSPORT,
+  ConsumerHeaders,
+  DEFAULT_DEAD_LETTER_SUFFIX,
+} from './consumer.constants';
 export * from './errors';
 export type * from './interfaces/consumer.interface';
 export type * from './interfaces/consumer-observer.interface';
+export type * from './interfaces/consumer-queue-admin.interface';
 export type * from './interfaces/consumer-runner-options.interface';
 export type * from './interfaces/message.interface';
 export type * from './interfaces/pause-options.interface';
@@ -13,6 +19,13 @@ export {
 } from './interfaces/processor.interface';
 export { InMemoryBroker, type InMemoryPublishAttributes } from './memory/in-memory.broker';
 export type { StoredMessage } from './memory/in-memory.queue';
+export { InMemoryQueueAdmin } from './memory/in-memory-queue.admin';
+// The queue admin's shared rules, for transports implementing ConsumerQueueAdmin.
+export { CheckedQueueAdmin, type AdminQueue } from './admin/checked-queue.admin';
+export { MAX_DEAD_LETTER_WINDOW, type DeadLetterTarget } from './admin/dead-letter-request.checks';
+export { toDeadLetter, type DeadLetterFields } from './admin/dead-letter.view';
+export { headersForRequeue } from './admin/requeue-headers';
+export { backoffDelayRanges, type RetryDelayRange } from './runner/retry-delays';
 export { attemptFromHeaders, contextFromAttributes } from './message/message-context';
 export { SettleOnceMessage } from './message/settle-once.message';
 export { ConsumerRunner, type RunnerState } from './runner/consumer.runner';

@@ -33,6 +33,17 @@ export const CoreMessages = {
     `The ${chain.component} tables in schema "${schema}" are at schema version ${found}, newer than the ` +
     `version ${expected} this ${chain.packageName} knows: another service sharing the schema runs a newer ` +
     `release. Upgrade ${chain.packageName} in this service to a release that knows version ${found}.`,
+  invalidCursor: (list: string, reason: string) =>
+    `The cursor given for the ${list} is not one this list returned (${reason}). ` +
+    `Start again from the first page: call without a cursor, then pass each nextCursor back as it is.`,
+  filterUnknownKey: (what: string, key: string, allowed: readonly string[]) =>
+    `${what} has no field "${key}"; the fields are ${allowed.join(', ')}.`,
+  filterName: (what: string, field: string, max: number) =>
+    `${what} "${field}" must be a string of at most ${max} characters without NUL characters.`,
+  filterDate: (what: string, field: string) => `${what} "${field}" must be a valid Date.`,
+  filterLimit: (what: string, max: number, value: unknown) =>
+    `${what} "limit" must be an integer from 1 to ${max}; got ${JSON.stringify(safeString(value)).slice(0, 40)}.`,
+  filterIds: (what: string, field: string) => `${what} "${field}" must be an array.`,
 } as const;
 
 function describeSchemaState(chain: SchemaChain, state: SchemaState): string {

@@ -33,7 +33,9 @@ export class InboxHandlerRegistrar {
       );
     }
     if (typeof handler.handle !== 'function') {
-      throw new InboxConfigurationError(`${source}: handle must be a function; got ${typeof handler.handle}.`);
+      throw new InboxConfigurationError(
+        `${source}: handle must be a function; got ${typeof handler.handle}.`,
+      );
     }
     this.assertHandlerOptions(source, options);
     const existing = this.registry.register(handler);

@@ -17,6 +17,8 @@ import { resolveInboxOptions, type ResolvedInboxOptions } from './inbox-options.
 import { InboxRegistry } from './inbox.registry';
 import { InboxSchemaInitializer } from './inbox-schema.initializer';
 import { InboxService } from './inbox.service';
+import { InboxDeadSql } from './inbox-dead.sql';
+import { InboxDeadStore } from './inbox-dead.store';
 import { InboxSql } from './inbox.sql';
 import { InboxStore } from './inbox.store';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
@@ -41,17 +43,14 @@ import { InboxRetention } from './retention/inbox-retention.service';
     },
     {
       provide: InboxStore,
-      useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) => {
-        if (dataSource.options.type !== 'postgres') {
-          throw new InboxConfigurationError(
-            `The inbox needs a PostgreSQL DataSource (type "postgres"); the configured one is "${dataSource.options.type}".`,
-          );
-        }
-        return new InboxStore(
-          (dataSource.driver as unknown as { master: Pool }).master,
-          new InboxSql(options.schema),
-        );
-      },
+      useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) =>
+        new InboxStore(postgresPool(dataSource), new InboxSql(options.schema)),
+      inject: [RESOLVED_INBOX_OPTIONS, INBOX_DATA_SOURCE],
+    },
+    {
+      provide: InboxDeadStore,
+      useFactory: (options: ResolvedInboxOptions, dataSource: DataSource) =>
+        new InboxDeadStore(postgresPool(dataSource), new InboxDeadSql(options.schema)),
       inject: [RESOLVED_INBOX_OPTIONS, INBOX_DATA_SOURCE],
     },
     ...inboxMetricProviders,
@@ -67,13 +66,7 @@ import { InboxRetention } from './retention/inbox-retention.service';
     InboxHealthIndicator,
     inboxFeedProvider,
   ],
-  exports: [
-    InboxService,
-    InboxDispatcher,
-    InboxRetention,
-    InboxHealthIndicator,
-    INBOX_FEED,
-  ],
+  exports: [InboxService, InboxDispatcher, InboxRetention, InboxHealthIndicator, INBOX_FEED],
 })
 export class InboxModule extends ConfigurableInboxModule {
   /** Validates the options at once, so a bad one fails before any connection is opened. */
@@ -81,4 +74,14 @@ export class InboxModule extends ConfigurableInboxModule {
     resolveInboxOptions(options);
     return super.forRoot(options);
   }
+}
+
+/** TypeORM's own pool: the stores use node-postgres directly (named prepared statements, LISTEN). */
+function postgresPool(dataSource: DataSource): Pool {
+  if (dataSource.options.type !== 'postgres') {
+    throw new InboxConfigurationError(
+      `The inbox needs a PostgreSQL DataSource (type "postgres"); the configured one is "${dataSource.options.type}".`,
+    );
+  }
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }

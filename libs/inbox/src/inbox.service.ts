@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InvalidMessageError } from '@courier-nest/core';
-import { assertName } from '@courier-nest/core/internal';
 import { RESOLVED_INBOX_OPTIONS } from './inbox.constants';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
-import { InboxRegistry, type RegisteredHandler } from './inbox.registry';
+import { InboxRegistry } from './inbox.registry';
+import { IncomingRows } from './inbox-incoming.rows';
 import { InboxHandlerRegistrar } from './inbox-handler.registrar';
 import type { InboxHandlerRegistration } from './interfaces/inbox-handler.interface';
 import {
@@ -18,6 +17,16 @@ import type { IncomingMessage } from '@courier-nest/core';
 import { claimedOnReceive, leftPending, rowsFitting } from './dispatcher/claim-on-receive';
 import { InboxDispatcher } from './dispatcher/inbox-dispatcher.service';
 import { InboxMetrics } from './metrics/inbox.metrics';
+import { InboxDeadStore } from './inbox-dead.store';
+import { checkDeadInboxFilter, checkDeadInboxQuery, checkHandlerRuns } from './inbox-dead.query';
+import type {
+  DeadInboxFilter,
+  DeadInboxPage,
+  DeadInboxQuery,
+  InboxHandlerRun,
+  InboxHandlerStats,
+  InboxMessageRecord,
+} from './interfaces/inbox-dead.interface';
 
 export interface ReceiveResult {
   id: string;
@@ -33,8 +42,7 @@ export interface ReceiveResult {
 export class InboxService {
   private readonly logger = new Logger('InboxService');
   private readonly unhandledTypesLogged = new Set<string>();
-  /** The handler runs a message of an event type gets, per `InboxRegistry.handlersOf` list. */
-  private readonly runsByHandlers = new WeakMap<readonly RegisteredHandler[], StoredIncoming['handlers']>();
+  private readonly incoming: IncomingRows;
 
   constructor(
     @Inject(RESOLVED_INBOX_OPTIONS) private readonly options: ResolvedInboxOptions,
@@ -43,7 +51,10 @@ export class InboxService {
     private readonly dispatcher: InboxDispatcher,
     private readonly metrics: InboxMetrics,
     private readonly registrar: InboxHandlerRegistrar,
-  ) {}
+    private readonly dead: InboxDeadStore,
+  ) {
+    this.incoming = new IncomingRows(options, registry);
+  }
 
   /**
    * Adds a handler at run time, as `@InboxHandler` does at bootstrap, with the same checks
@@ -82,7 +93,7 @@ export class InboxService {
    * start as soon as slots allow; the rest wait for a dispatcher's claim.
    */
   async receiveMany(messages: readonly IncomingMessage[], manager?: EntityManager): Promise<ReceiveResult[]> {
-    const rows = this.toRows(messages);
+    const rows = this.incoming.toRows(messages);
     const client = manager?.queryRunner?.isTransactionActive ? await manager.queryRunner.connect() : null;
     // In the caller's transaction nothing may run before it commits.
     const reservation = client ? null : this.dispatcher.reserve(countHandlerRuns(rows));
@@ -140,61 +151,87 @@ export class InboxService {
     return this.store.purge(messageId);
   }
 
-  private toRows(messages: readonly IncomingMessage[]): StoredIncoming[] {
-    const rows = new Map<string, StoredIncoming>();
-    for (const message of messages) {
-      if (typeof message.id !== 'string' || message.id.length === 0 || message.id.length > 255) {
-        throw new InvalidMessageError(
-          'id',
-          `Inbox message id must be a non-empty string of at most 255 characters; got ${JSON.stringify(message.id)}.`,
-        );
-      }
-      assertName('destination', message.eventType);
-      if (rows.has(message.id)) continue; // the same id twice in one batch is a duplicate
-      if (
-        message.occurredAt != null &&
-        !(message.occurredAt instanceof Date && !Number.isNaN(message.occurredAt.getTime()))
-      ) {
-        throw new InvalidMessageError(
-          'occurredAt',
-          'Inbox message occurredAt must be a valid Date (or null).',
-        );
-      }
-      if (message.headers != null && Object.values(message.headers).some((v) => typeof v !== 'string')) {
-        throw new InvalidMessageError('headers', 'Inbox message headers must be an object of string values.');
-      }
-      let payload: string;
-      try {
-        payload = message.encodedPayload ?? this.options.codec.encode(message.payload);
-      } catch (error) {
-        throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
-      }
-      rows.set(message.id, {
-        id: message.id,
-        eventType: message.eventType,
-        type: message.type ?? null,
-        payload,
-        decodedPayload: message.encodedPayload === undefined ? undefined : message.payload,
-        headers: message.headers ?? {},
-        occurredAt: message.occurredAt ?? null,
-        handlers: this.handlerRuns(message.eventType),
-      });
-    }
-    // Sorted by id: concurrent batches then lock overlapping ids in one order (no deadlock).
-    return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /**
+   * One page of dead handler runs with their messages, the oldest death first. Pass
+   * `nextCursor` back as `cursor` until it is null; every page costs about the same,
+   * however deep.
+   *
+   * @throws InvalidCursorError for a cursor this list did not return
+   * @throws InvalidFilterError for an unknown field, a value of the wrong type, or a limit outside 1..1000
+   */
+  async pageDead(query: DeadInboxQuery = {}): Promise<DeadInboxPage> {
+    return this.dead.page(checkDeadInboxQuery(query));
   }
 
-  private handlerRuns(eventType: string): StoredIncoming['handlers'] {
-    const handlers = this.registry.handlersOf(eventType);
-    let runs = this.runsByHandlers.get(handlers);
-    if (!runs) {
-      runs = handlers.map((h) => ({
-        key: h.handlerKey,
-        maxAttempts: h.options.maxAttempts ?? this.options.maxAttempts,
-      }));
-      this.runsByHandlers.set(handlers, runs);
+  /**
+   * Runs the given dead (or failed) runs again from attempt 0, due now, in one
+   * statement; the messages' other handlers are untouched. Returns the runs replayed
+   * and wakes the dispatchers. Only processes that register a handler run it.
+   */
+  async replayMany(runs: InboxHandlerRun[]): Promise<InboxHandlerRun[]> {
+    const replayed = await this.dead.replayRuns(checkHandlerRuns('InboxService.replayMany', runs));
+    if (replayed.length > 0) await this.wakeDispatchers();
+    return replayed;
+  }
+
+  /**
+   * Replays every run matching `filter` that is dead when the call starts (`{}`: all of
+   * them), in statements of at most 1,000 runs. Returns how many; wakes the dispatchers.
+   *
+   * @throws InvalidFilterError for an unknown field or a value of the wrong type
+   */
+  async replayMatching(filter: DeadInboxFilter): Promise<number> {
+    const replayed = await this.dead.eachDeadBatch('replay', checkDeadInboxFilter(filter));
+    if (replayed > 0) await this.wakeDispatchers();
+    return replayed;
+  }
+
+  /**
+   * Deletes the given runs if they are dead; returns those deleted. The message stays
+   * (a redelivery of it is still a duplicate) until retention removes it.
+   */
+  async purgeDead(runs: InboxHandlerRun[]): Promise<InboxHandlerRun[]> {
+    return this.dead.purgeRuns(checkHandlerRuns('InboxService.purgeDead', runs));
+  }
+
+  /**
+   * Deletes every run matching `filter` that is dead when the call starts, in statements
+   * of at most 1,000 runs; their messages stay until retention. Returns how many.
+   *
+   * @throws InvalidFilterError for an unknown field or a value of the wrong type
+   */
+  async purgeDeadMatching(filter: DeadInboxFilter): Promise<number> {
+    return this.dead.eachDeadBatch('purge', checkDeadInboxFilter(filter));
+  }
+
+  /**
+   * Unfinished runs per (event type, handler key): every pair with such runs, and every
+   * handler this process registered (with zeros when it has none), sorted.
+   */
+  async handlerStats(): Promise<InboxHandlerStats[]> {
+    const stats = new Map(
+      (await this.dead.handlerStats()).map((s) => [`${s.eventType}\n${s.handlerKey}`, s]),
+    );
+    for (const { eventType, handlerKey } of this.registry.all()) {
+      const key = `${eventType}\n${handlerKey}`;
+      if (!stats.has(key))
+        stats.set(key, { eventType, handlerKey, pending: 0, running: 0, failedWaiting: 0, dead: 0 });
     }
-    return runs;
+    return [...stats.values()].sort(
+      (a, b) => compare(a.eventType, b.eventType) || compare(a.handlerKey, b.handlerKey),
+    );
+  }
+
+  /** The message as stored, with each handler run's state; null for an id not (or no longer) stored. */
+  async findMessage(id: string): Promise<InboxMessageRecord | null> {
+    const storable = typeof id === 'string' && id.length > 0 && id.length <= 255 && !id.includes('\u0000');
+    return storable ? this.dead.findMessage(id) : null;
+  }
+
+  /** This process's dispatcher at once, the others through NOTIFY. */
+  private async wakeDispatchers(): Promise<void> {
+    this.dispatcher.wake();
+    await this.dead.notify(this.options.notifyChannel);
   }
 
   private noteUnhandled(eventType: string): void {
@@ -209,4 +246,8 @@ export class InboxService {
 
 function countHandlerRuns(rows: readonly StoredIncoming[]): number {
   return rows.reduce((runs, row) => runs + row.handlers.length, 0);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

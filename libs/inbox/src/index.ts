@@ -11,6 +11,16 @@ export type {
 export type { InboxMessage } from './interfaces/inbox-message.interface';
 export { InboxService, type ReceiveResult } from './inbox.service';
 export type { DeadInboxHandler, InboxStats } from './inbox.store';
+export type {
+  DeadInboxEntry,
+  DeadInboxFilter,
+  DeadInboxPage,
+  DeadInboxQuery,
+  InboxHandlerRun,
+  InboxHandlerStats,
+  InboxHandlerStatus,
+  InboxMessageRecord,
+} from './interfaces/inbox-dead.interface';
 export { InboxRetention } from './retention/inbox-retention.service';
 export * from './errors';
 export { InboxHealthIndicator, type InboxHealthThresholds } from './health/inbox.health';
@@ -20,6 +30,8 @@ export { inboxSchemaChain } from './migrations/inbox-schema.chain';
 // What a handler or a receive meets from core, so that users of the inbox need no other package.
 export {
   CourierError,
+  InvalidCursorError,
+  InvalidFilterError,
   InvalidIdentifierError,
   InvalidMessageError,
   InvalidOptionError,

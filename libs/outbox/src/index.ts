@@ -1,8 +1,21 @@
 // The public surface of @courier-nest/outbox: what an application writes against.
 export { OutboxModule } from './outbox.module';
-export type { OutboxModuleOptions, OutboxOrdering, OutboxRelayOptions } from './interfaces/outbox-options.interface';
+export type {
+  OutboxModuleOptions,
+  OutboxOrdering,
+  OutboxRelayOptions,
+} from './interfaces/outbox-options.interface';
 export { OutboxService } from './outbox.service';
 export type { DeadOutboxMessage, OutboxStats } from './outbox.store';
+export type {
+  DeadOutboxEntry,
+  DeadOutboxFilter,
+  DeadOutboxPage,
+  DeadOutboxQuery,
+  OutboxDestinationStats,
+  OutboxMessageRecord,
+  OutboxMessageState,
+} from './interfaces/outbox-dead.interface';
 export { OutboxRelay } from './relay/outbox-relay.service';
 export type { RelayBatchResult, RelayMessageOutcome } from './relay/relay-batch-result.interface';
 export { OutboxTransactions } from './transaction/outbox-transactions.service';
@@ -16,6 +29,8 @@ export { outboxSchemaChain } from './migrations/outbox-schema.chain';
 // What a publish takes and the errors it throws, so that users of the outbox need no other package.
 export {
   CourierError,
+  InvalidCursorError,
+  InvalidFilterError,
   InvalidIdentifierError,
   InvalidMessageError,
   InvalidOptionError,

@@ -7,6 +7,8 @@ import { OUTBOX_DATA_SOURCE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants'
 import { OutboxMessages } from './outbox.messages';
 import { OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
 import { resolveOutboxOptions, type ResolvedOutboxOptions } from './outbox-options.resolver';
+import { OutboxDeadSql } from './outbox-dead.sql';
+import { OutboxDeadStore } from './outbox-dead.store';
 import { OutboxSql } from './outbox.sql';
 import { OutboxStore } from './outbox.store';
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
@@ -22,15 +24,14 @@ export const outboxCoreProviders: Provider[] = [
     // The relay talks to node-postgres directly (named prepared statements, LISTEN);
     // the pool is TypeORM's own, so there is one set of connections and credentials.
     provide: OutboxStore,
-    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) => {
-      if (dataSource.options.type !== 'postgres') {
-        throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
-      }
-      return new OutboxStore(
-        (dataSource.driver as unknown as { master: Pool }).master,
-        new OutboxSql(options.schema),
-      );
-    },
+    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
+      new OutboxStore(postgresPool(dataSource), new OutboxSql(options.schema)),
+    inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
+  },
+  {
+    provide: OutboxDeadStore,
+    useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
+      new OutboxDeadStore(postgresPool(dataSource), new OutboxDeadSql(options.schema)),
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
   },
   {
@@ -43,3 +44,10 @@ export const outboxCoreProviders: Provider[] = [
     inject: [OutboxRelay, OUTBOX_DATA_SOURCE],
   },
 ];
+
+function postgresPool(dataSource: DataSource): Pool {
+  if (dataSource.options.type !== 'postgres') {
+    throw new OutboxConfigurationError(OutboxMessages.notPostgres(dataSource.options.type));
+  }
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}

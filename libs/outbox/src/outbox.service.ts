@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InvalidMessageError, type OutgoingMessage } from '@courier-nest/core';
-import { captureTraceContext } from '@courier-nest/core/internal';
+import { captureTraceContext, FilterChecks } from '@courier-nest/core/internal';
 import { OutboxTransactionRequiredError } from './errors/outbox-transaction-required.error';
 import { toOutboxRow } from './outbox-message.factory';
 import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import { OutboxMessages } from './outbox.messages';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
 import { OutboxStore, type DeadOutboxMessage, type OutboxStats } from './outbox.store';
+import { OutboxDeadStore } from './outbox-dead.store';
+import { checkDeadOutboxFilter, checkDeadOutboxQuery } from './outbox-dead.query';
+import type {
+  DeadOutboxFilter,
+  DeadOutboxPage,
+  DeadOutboxQuery,
+  OutboxDestinationStats,
+  OutboxMessageRecord,
+} from './interfaces/outbox-dead.interface';
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
 import { OutboxRelay } from './relay/outbox-relay.service';
 import { OutboxTransactions } from './transaction/outbox-transactions.service';
@@ -24,6 +33,7 @@ export class OutboxService {
     private readonly transactions: OutboxTransactions,
     private readonly relay: OutboxRelay,
     private readonly commits: OutboxCommitSubscriber,
+    private readonly dead: OutboxDeadStore,
   ) {}
 
   /**
@@ -96,4 +106,68 @@ export class OutboxService {
     if (requeued.length > 0) this.relay.wake();
     return requeued;
   }
+
+  /**
+   * One page of dead messages, oldest first (write order), as stored. Pass `nextCursor`
+   * back as `cursor` until it is null; every page costs about the same, however deep.
+   *
+   * @throws InvalidCursorError for a cursor this list did not return
+   * @throws InvalidFilterError for an unknown field, a value of the wrong type, or a limit outside 1..1000
+   * @example
+   * let page = await outbox.pageDead({ destination: 'order_events', limit: 50 });
+   * while (page.nextCursor) page = await outbox.pageDead({ destination: 'order_events', cursor: page.nextCursor });
+   */
+  async pageDead(query: DeadOutboxQuery = {}): Promise<DeadOutboxPage> {
+    return this.dead.page(checkDeadOutboxQuery(query));
+  }
+
+  /**
+   * Requeues, with a fresh attempt count, every message matching `filter` that is dead
+   * when the call starts (`{}`: all of them), in statements of at most 1,000 rows.
+   * Returns how many; wakes the relays when there are any.
+   *
+   * @throws InvalidFilterError for an unknown field or a value of the wrong type
+   */
+  async requeueDeadMatching(filter: DeadOutboxFilter): Promise<number> {
+    const requeued = await this.dead.eachDeadBatch('requeue', checkDeadOutboxFilter(filter));
+    if (requeued > 0) await this.wakeRelays();
+    return requeued;
+  }
+
+  /**
+   * Deletes the given messages if they are dead (others, and ids that are not UUIDs,
+   * are left alone). Returns the ids deleted.
+   */
+  async purgeDead(ids: string[]): Promise<string[]> {
+    const list = FilterChecks.array<unknown>('OutboxService.purgeDead', 'ids', ids);
+    return this.dead.purgeIds(list.filter((id): id is string => typeof id === 'string' && UUID.test(id)));
+  }
+
+  /**
+   * Deletes every message matching `filter` that is dead when the call starts, in
+   * statements of at most 1,000 rows. Returns how many.
+   *
+   * @throws InvalidFilterError for an unknown field or a value of the wrong type
+   */
+  async purgeDeadMatching(filter: DeadOutboxFilter): Promise<number> {
+    return this.dead.eachDeadBatch('purge', checkDeadOutboxFilter(filter));
+  }
+
+  /** Per destination: messages not dead, the age of the oldest of them, and dead ones. */
+  async destinationStats(): Promise<OutboxDestinationStats[]> {
+    return this.dead.destinationStats();
+  }
+
+  /** A message still in the outbox (pending, leased, retrying or dead), or null: unknown, or published. */
+  async findMessage(id: string): Promise<OutboxMessageRecord | null> {
+    return typeof id === 'string' && UUID.test(id) ? this.dead.findMessage(id) : null;
+  }
+
+  /** This process's relay at once, the others through NOTIFY when it is on. */
+  private async wakeRelays(): Promise<void> {
+    this.relay.wake();
+    if (this.options.notify) await this.store.notify(this.options.notifyChannel);
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -11,6 +11,8 @@ export {
   type RabbitMQConsumerFactoryOptions,
 } from './consumer/rabbitmq-consumer.factory';
 export { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
+// The consumer queues' admin (dead letters: peek, requeue, purge), CONSUMER_QUEUE_ADMIN in Nest.
+export { RabbitMQQueueAdmin, type RabbitMQAdminQueue } from './admin/rabbitmq-queue.admin';
 // The retry queues' names, for operators and tests that look at them on the broker.
 export { retryLevelMs, retryQueueName } from './consumer/retry-queues';
 // Request / response with direct reply-to (docs/rpc.md).

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CONSUMER_TRANSPORT } from '@courier-nest/consumer';
+import { CONSUMER_QUEUE_ADMIN, CONSUMER_TRANSPORT } from '@courier-nest/consumer';
 import { OUTBOX_PUBLISHER, REQUEST_CLIENT, REQUEST_RESPONDER } from '@courier-nest/core';
+import { rabbitMQQueueAdminProvider } from './admin/rabbitmq-queue-admin.provider';
+import { RabbitMQQueueAdmin } from './admin/rabbitmq-queue.admin';
 import { RabbitMQConnection } from './connection/rabbitmq.connection';
 import { RabbitMQConsumerTransport } from './consumer/rabbitmq-consumer.transport';
 import { RabbitMQHealthIndicator } from './health/rabbitmq.health';
@@ -18,7 +20,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
 
 /**
  * RabbitMQ for Courier: one recovering connection, the outbox publisher (registered
- * as `OUTBOX_PUBLISHER`), the consumer transport (`CONSUMER_TRANSPORT`), the RPC client and responder
+ * as `OUTBOX_PUBLISHER`), the consumer transport (`CONSUMER_TRANSPORT`) and its queue admin
+ * (`CONSUMER_QUEUE_ADMIN`, for the operations console), the RPC client and responder
  * (`RabbitMQRpcClient`, `RabbitMQRpcResponder`) and a health indicator. Global by default.
  *
  * @example
@@ -39,6 +42,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
     RabbitMQInboxBridge,
     RabbitMQConsumerTransport,
     { provide: CONSUMER_TRANSPORT, useExisting: RabbitMQConsumerTransport },
+    rabbitMQQueueAdminProvider,
+    { provide: CONSUMER_QUEUE_ADMIN, useExisting: RabbitMQQueueAdmin },
     // Plain classes (usable without Nest), built here on the module's connection.
     {
       provide: RabbitMQRpcClient,
@@ -55,6 +60,8 @@ import { RESOLVED_RABBITMQ_OPTIONS, resolveRabbitMQOptions } from './rabbitmq-op
   ],
   exports: [
     CONSUMER_TRANSPORT,
+    CONSUMER_QUEUE_ADMIN,
+    RabbitMQQueueAdmin,
     RabbitMQConnection,
     RabbitMQOutboxPublisher,
     OUTBOX_PUBLISHER,

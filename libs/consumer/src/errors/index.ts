@@ -3,3 +3,7 @@ export * from './non-retryable.error';
 export * from './process-timeout.error';
 export * from './consumer-configuration.error';
 export * from './drain-timeout.error';
+export * from './unknown-consumer-queue.error';
+export * from './dead-letter-window.error';
+export * from './dead-letter-selection.error';
+export * from './dead-letter-requeue.error';

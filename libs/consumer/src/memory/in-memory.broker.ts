@@ -16,7 +16,10 @@ export type InMemoryPublishAttributes = Partial<Omit<MessageAttributes, 'redeliv
 export class InMemoryBroker {
   private readonly queues = new Map<string, InMemoryQueue>();
   private readonly consumers = new Set<InMemoryConsumer>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending delayed retries, each with the queue it goes back to. */
+  private readonly timers = new Map<NodeJS.Timeout, string>();
+  /** Each queue a consumer factory was made for, with its error destination. */
+  private readonly deadLetterQueues = new Map<string, string>();
 
   publish(queue: string, payload: Buffer | string, attributes: InMemoryPublishAttributes = {}): void {
     const body = Buffer.isBuffer(payload) ? Buffer.from(payload) : Buffer.from(payload, 'utf8');
@@ -35,6 +38,7 @@ export class InMemoryBroker {
 
   consumerFactory(queue: string, options: { deadLetterQueue?: string } = {}): ConsumerFactory {
     const deadLetterQueue = options.deadLetterQueue ?? `${queue}${DEFAULT_DEAD_LETTER_SUFFIX}`;
+    this.deadLetterQueues.set(queue, deadLetterQueue);
     return {
       source: queue,
       create: async ({ prefetch }) => {
@@ -54,6 +58,21 @@ export class InMemoryBroker {
     return this.queue(queue).subscriberCount;
   }
 
+  /** Messages of `queue` waiting out a retry delay. */
+  retryCount(queue: string): number {
+    return [...this.timers.values()].filter((target) => target === queue).length;
+  }
+
+  /** The queues consumer factories were made for, each with its error destination. */
+  consumerQueues(): ReadonlyMap<string, string> {
+    return this.deadLetterQueues;
+  }
+
+  /** Takes out of `queue` the waiting messages `select` picks among its first `scan`. */
+  take(queue: string, select: (message: StoredMessage) => boolean, scan: number): StoredMessage[] {
+    return this.queue(queue).remove(select, scan);
+  }
+
   /** Breaks every consumer of `queue`, as a lost channel would. */
   disconnect(queue: string, error = new Error('in-memory channel closed')): void {
     for (const consumer of [...this.consumers]) {
@@ -63,7 +82,7 @@ export class InMemoryBroker {
 
   /** Cancels pending delayed retries; for test teardown. */
   close(): void {
-    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.forEach((_queue, timer) => clearTimeout(timer));
     this.timers.clear();
   }
 
@@ -81,7 +100,7 @@ export class InMemoryBroker {
       this.timers.delete(timer);
       this.queue(queue).enqueue(next);
     }, delayMs);
-    this.timers.add(timer);
+    this.timers.set(timer, queue);
   }
 
   deadLetter(

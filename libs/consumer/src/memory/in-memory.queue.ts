@@ -41,6 +41,15 @@ export class InMemoryQueue {
     this.dispatch();
   }
 
+  /** Takes out the messages `select` picks among the first `scan`; the others keep their order. */
+  remove(select: (message: StoredMessage) => boolean, scan: number): StoredMessage[] {
+    const removed: StoredMessage[] = [];
+    const kept: StoredMessage[] = [];
+    this.ready.slice(0, scan).forEach((message) => (select(message) ? removed : kept).push(message));
+    this.ready.splice(0, Math.min(scan, this.ready.length), ...kept);
+    return removed;
+  }
+
   returnToHead(messages: readonly StoredMessage[]): void {
     this.ready.unshift(...messages);
     this.dispatch();

@@ -10,6 +10,12 @@ export const MAX_CONCURRENCY = 10_000;
 export const MAX_PREFETCH = 65_535;
 /** The longest delay `setTimeout` keeps (a 32-bit signed count of milliseconds). */
 export const MAX_TIMER_MS = 2_147_483_647;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** The backoff between attempts: the defaults under the consumer's own `retryBackoff`. */
+export function retryBackoffOf(options: Pick<ConsumerRunnerOptions, 'retryBackoff'>): BackoffPolicy {
+  return new BackoffPolicy({ initialDelayMs: 1_000, maxDelayMs: 60_000, ...options.retryBackoff });
+}
 
 export interface ResolvedRunnerOptions {
   concurrency: number;
@@ -44,8 +50,8 @@ export function resolveRunnerOptions(
       options.failureStrategy ?? 'requeue',
       FAILURE_STRATEGIES,
     ),
-    maxAttempts: OptionChecks.integer('maxAttempts', options.maxAttempts ?? 5, 1, 1_000),
-    retryBackoff: new BackoffPolicy({ initialDelayMs: 1_000, maxDelayMs: 60_000, ...options.retryBackoff }),
+    maxAttempts: OptionChecks.integer('maxAttempts', options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 1, 1_000),
+    retryBackoff: retryBackoffOf(options),
     processTimeoutMs: OptionChecks.integer(
       'processTimeoutMs',
       options.processTimeoutMs ?? 30_000,

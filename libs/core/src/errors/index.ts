@@ -1,4 +1,6 @@
 export * from './courier.error';
+export * from './invalid-cursor.error';
+export * from './invalid-filter.error';
 export * from './invalid-identifier.error';
 export * from './invalid-message.error';
 export * from './invalid-option.error';

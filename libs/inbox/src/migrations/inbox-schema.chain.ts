@@ -1,5 +1,6 @@
 import { defineSchemaChain } from '@courier-nest/core/internal';
 import { inboxSchemaV1 } from './inbox-schema-v1.step';
+import { inboxSchemaV2 } from './inbox-schema-v2.step';
 
 /**
  * The inbox schema as versioned steps, oldest first. APPEND-ONLY: a shipped step is
@@ -15,5 +16,5 @@ export const inboxSchemaChain = defineSchemaChain({
   versionTable: 'inbox_schema_version',
   tables: ['inbox_messages', 'inbox_handler_states'],
   lockKey: 0x636f7573, // "cous": instances booting together must not race on DDL
-  steps: [inboxSchemaV1],
+  steps: [inboxSchemaV1, inboxSchemaV2],
 });

@@ -1,5 +1,6 @@
 import { defineSchemaChain } from '@courier-nest/core/internal';
 import { outboxSchemaV1 } from './outbox-schema-v1.step';
+import { outboxSchemaV2 } from './outbox-schema-v2.step';
 
 /**
  * The outbox schema as versioned steps, oldest first. APPEND-ONLY: a shipped step is
@@ -16,5 +17,5 @@ export const outboxSchemaChain = defineSchemaChain({
   tables: ['outbox_messages'],
   // Any constant works; it only has to be the same in every instance starting at once.
   lockKey: 0x636f7572, // "cour"
-  steps: [outboxSchemaV1],
+  steps: [outboxSchemaV1, outboxSchemaV2],
 });

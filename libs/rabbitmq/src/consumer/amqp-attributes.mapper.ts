@@ -34,9 +34,10 @@ export function attributesOf(delivery: ConsumeMessage): MessageAttributes {
 /**
  * Publish options that carry a delivery on unchanged (retry, dead letter), with
  * `headers` merged over its own. Persistent, whatever it was: it is now ours to keep.
+ * (A dead letter read with basic.get is carried back the same way.)
  */
 export function republishOptions(
-  delivery: ConsumeMessage,
+  delivery: Pick<ConsumeMessage, 'properties'>,
   headers: Record<string, unknown>,
   messageId: string,
 ): Options.Publish {

@@ -25,7 +25,8 @@ export interface RabbitMQConsumerFactoryOptions {
  */
 export class RabbitMQConsumerFactory implements ConsumerFactory {
   readonly source: string;
-  private readonly deadLetterQueue: string;
+  /** Where its consumers put dead letters. */
+  readonly deadLetterQueue: string;
   private readonly retryQueues: RetryQueues;
 
   constructor(
@@ -35,6 +36,11 @@ export class RabbitMQConsumerFactory implements ConsumerFactory {
     this.source = options.queue;
     this.deadLetterQueue = options.deadLetterQueue ?? `${options.queue}${DEFAULT_DEAD_LETTER_SUFFIX}`;
     this.retryQueues = new RetryQueues(options.queue);
+  }
+
+  /** The retry delay levels its consumers used in this process; see `RabbitMQQueueAdmin`. */
+  retryLevelsMs(): number[] {
+    return this.retryQueues.levels();
   }
 
   async create({ prefetch }: { prefetch: number }): Promise<Consumer> {

@@ -9,6 +9,13 @@ export function retryQueueName(queue: string, levelMs: number): string {
   return `${queue}.retry.${levelMs}ms`;
 }
 
+/** Every level a delay from `minMs` to `maxMs` can be rounded to. */
+export function retryLevelsBetween(minMs: number, maxMs: number): number[] {
+  const levels: number[] = [];
+  for (let level = retryLevelMs(minMs); level <= retryLevelMs(maxMs); level *= 2) levels.push(level);
+  return levels;
+}
+
 /** Re-declare a retry queue this often, well inside its idle expiry. */
 const REDECLARE_AFTER_MS = 60_000;
 const MIN_IDLE_EXPIRY_MS = 10 * 60_000;
@@ -21,6 +28,8 @@ const MIN_IDLE_EXPIRY_MS = 10 * 60_000;
  */
 export class RetryQueues {
   private readonly declaredAt = new Map<number, number>();
+  /** Every level routed to since start, for the queue admin's retry depth. */
+  private readonly used = new Set<number>();
 
   constructor(private readonly queue: string) {}
 
@@ -29,9 +38,15 @@ export class RetryQueues {
     this.declaredAt.delete(retryLevelMs(delayMs));
   }
 
+  /** The levels this process routed retries to (they may have expired since). */
+  levels(): number[] {
+    return [...this.used];
+  }
+
   async route(channel: ConfirmChannel, delayMs: number): Promise<string> {
     const level = retryLevelMs(delayMs);
     const name = retryQueueName(this.queue, level);
+    this.used.add(level);
     if (Date.now() - (this.declaredAt.get(level) ?? 0) > REDECLARE_AFTER_MS) {
       await channel.assertQueue(name, {
         durable: true,

@@ -1,0 +1,1 @@
+export { ConsoleConfigurationError } from './console-configuration.error';
