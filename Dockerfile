@@ -32,8 +32,10 @@ COPY apps ./apps
 # tsconfig.app.json has no `paths`), so at run time node finds them through node_modules.
 # Dev dependencies (TypeScript, the Nest CLI, Jest) go.
 RUN npm run build && npm run build:samples && npm prune --omit=dev
-# What the runtime stage takes of the libs: each package's package.json and dist/, not its sources.
-RUN for lib in libs/*/; do mkdir -p "/runtime/$lib" && cp -r "$lib/package.json" "$lib/dist" "/runtime/$lib"; done
+# What the runtime stage takes of the libs: each package's package.json and dist/, not its
+# sources, and the console's page/ (the HTML, script and stylesheet it serves, read at startup).
+RUN for lib in libs/*/; do mkdir -p "/runtime/$lib" && cp -r "$lib/package.json" "$lib/dist" "/runtime/$lib" \
+      && if [ -d "$lib/page" ]; then cp -r "$lib/page" "/runtime/$lib"; fi; done
 
 FROM node:22.19.0-slim AS runtime
 ARG APP=orders

@@ -4,6 +4,10 @@
 // RabbitMQ → inbox handlers → outbox → back), then keeps both services running until
 // Ctrl+C (`--once`: stop after the loop, exit 0 if it completed).
 //
+// Both services mount the operations console (docs/console.md) at /courier. Its token is
+// COURIER_CONSOLE_TOKEN, or else the development token below, the one docker-compose.yml
+// sets; the demo prints where the consoles are, never the token.
+//
 // It needs PostgreSQL and RabbitMQ: DATABASE_URL / AMQP_URL, or the defaults on localhost.
 // There is no embedded fallback: the outbox and inbox need concurrent connections (a pool,
 // a LISTEN connection, SKIP LOCKED claims by several workers), which PGlite's single
@@ -21,6 +25,10 @@ const once = process.argv.includes('--once');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const STOP_TIMEOUT_MS = 30_000; // a service's drain that hangs past this is killed
+// A fixed development token, as the demo's database and broker passwords are: the services
+// listen on this machine only. Set COURIER_CONSOLE_TOKEN for one of your own.
+const DEMO_CONSOLE_TOKEN = 'courier-demo-console-token';
+const CONSOLE_TOKEN = process.env.COURIER_CONSOLE_TOKEN || DEMO_CONSOLE_TOKEN;
 const redact = (url) => url.replace(/\/\/([^:/@]+):.*@/, '//$1:***@'); // greedy: a password may hold an @
 
 /** A numeric setting from the environment, or a line saying what is wrong with it. */
@@ -78,6 +86,7 @@ function start(app, port, portVariable) {
       DATABASE_URL,
       AMQP_URL,
       PORT: String(port),
+      COURIER_CONSOLE_TOKEN: CONSOLE_TOKEN,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'pipe'],
@@ -203,6 +212,15 @@ try {
   );
   console.log(
     `demo: look around — ${orders}/orders/${order.id}, ${orders}/health/ready, ${orders}/metrics, ${shipping}/metrics`,
+  );
+  console.log(
+    `demo: operations consoles at ${orders}/courier and ${shipping}/courier: any user name, and as password ` +
+      (CONSOLE_TOKEN === DEMO_CONSOLE_TOKEN
+        ? 'the development token of docker-compose.yml (COURIER_CONSOLE_TOKEN to choose one)'
+        : 'your COURIER_CONSOLE_TOKEN'),
+  );
+  console.log(
+    `demo: or from a terminal, with COURIER_CONSOLE_TOKEN set: npm run courier-console -- overview --url ${shipping}/courier`,
   );
   phase = 'running';
   if (once) await stop(0);

@@ -16,6 +16,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The token the samples' operations console asks for, unless a test gives its own. */
+export const SAMPLE_CONSOLE_TOKEN = 'sample-app-process-console-token';
+
 /** One of the sample services (apps/orders, apps/shipping) in its own process, as a user runs it. */
 export class SampleAppProcess {
   readonly output: string[] = [];
@@ -46,6 +49,7 @@ export class SampleAppProcess {
           DATABASE_URL,
           AMQP_URL,
           LOG_FORMAT: 'json',
+          COURIER_CONSOLE_TOKEN: SAMPLE_CONSOLE_TOKEN,
           ...env,
           PORT: String(port),
         },

@@ -118,6 +118,10 @@ describe('docker-compose.yml', () => {
       ]);
     });
 
+    it('gives the operations console a token (the Authorization header carries it: 16+ printable characters)', () => {
+      expect(env.COURIER_CONSOLE_TOKEN).toMatch(/^[\x21-\x7e]{16,200}$/);
+    });
+
     it('names a schema the outbox and inbox accept', () => {
       expect(() => assertSqlIdentifier(env.COURIER_SCHEMA, 'COURIER_SCHEMA')).not.toThrow();
     });
@@ -162,6 +166,12 @@ describe('docker-compose.yml', () => {
       const exact = repository === 'postgres' ? /^\d+\.\d+(-[a-z0-9]+)*$/ : /^v?\d+\.\d+\.\d+(-[a-z0-9]+)*$/;
       expect({ service: name, image, exact: exact.test(tag) }).toEqual({ service: name, image, exact: true });
     }
+  });
+
+  it("gives both consoles the development token npm run demo uses, which the demo calls docker-compose.yml's", () => {
+    const tokens = new Set(APP_NAMES.map((app) => envOf(app).COURIER_CONSOLE_TOKEN));
+    expect(tokens.size).toBe(1);
+    expect(readText('scripts/demo.mjs')).toContain(`const DEMO_CONSOLE_TOKEN = '${[...tokens][0]}';`);
   });
 
   it('gives each service a schema of its own (an inbox deduplicates across its schema)', () => {
@@ -333,6 +343,24 @@ describe('Dockerfile', () => {
     for (const lib of libs) {
       const manifest = record(readJson(`${lib}/package.json`), `${lib}/package.json`);
       expect({ lib, main: manifest.main }).toEqual({ lib, main: 'dist/index.js' });
+    }
+  });
+
+  it("gives the runtime every folder a lib's package.json ships besides dist/ (the console's page/)", () => {
+    const loop = buildRuns.find((run) => run.startsWith('for lib in libs/*/;')) ?? '';
+    for (const lib of libs) {
+      const manifest = record(readJson(`${lib}/package.json`), `${lib}/package.json`);
+      const folders = list(manifest.files ?? [], `${lib} files`)
+        .map((entry) => text(entry, `${lib} files`))
+        .filter((entry) => !entry.startsWith('!') && !entry.startsWith('dist/'))
+        .map((entry) => entry.split('/')[0]);
+      for (const folder of folders) {
+        expect({ lib, folder, copied: loop.includes(`cp -r "$lib/${folder}" "/runtime/$lib"`) }).toEqual({
+          lib,
+          folder,
+          copied: true,
+        });
+      }
     }
   });
 

@@ -7,7 +7,12 @@ function run(app: string, env: Record<string, string>): Promise<{ code: number |
     ['-r', '@swc-node/register', join(__dirname, `../../apps/${app}/src/main.ts`)],
     {
       cwd: join(__dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_FORMAT: 'json',
+        COURIER_CONSOLE_TOKEN: 'sample-config-console-token',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -23,6 +28,21 @@ describe('sample services: configuration', () => {
     expect(result.stderr).toBe(
       'orders: Invalid configuration: AMQP_URL must be an amqp:// or amqps:// URL; PORT must be an integer.\n',
     );
+  });
+
+  it('refuses to start without a console token, saying what to set (the demo and compose set one)', async () => {
+    const result = await run('shipping', { COURIER_CONSOLE_TOKEN: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'shipping: Invalid configuration: COURIER_CONSOLE_TOKEN must be set to 16-200 printable characters ' +
+        'without spaces: the token the operations console at /courier asks for (npm run demo and docker ' +
+        'compose set a development one).\n',
+    );
+    const short = await run('orders', { COURIER_CONSOLE_TOKEN: 'too-short' });
+    expect(short.stderr).toContain(
+      'orders: Invalid configuration: COURIER_CONSOLE_TOKEN must be set to 16-200',
+    );
+    expect(short.stderr).not.toContain('too-short');
   });
 
   it('names the variable for the other service too', async () => {

@@ -2,6 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { logConsoleUrl } from '../../shared/src/sample-console';
 import { registerSampleTracing, traceContextMiddleware } from '../../shared/src/sample-tracing';
 import { validateOrdersEnvironment } from './orders.environment';
 
@@ -18,7 +19,9 @@ async function bootstrap(): Promise<void> {
   // 400 with every field error; unknown fields refused rather than silently dropped.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
-  await app.listen(app.get(ConfigService).getOrThrow<number>('PORT'));
+  const port = app.get(ConfigService).getOrThrow<number>('PORT');
+  await app.listen(port);
+  logConsoleUrl(app, port);
 }
 
 bootstrap().catch((error: unknown) => {

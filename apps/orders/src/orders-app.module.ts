@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { courierModules } from '../../shared/src/courier-modules';
 import { OperationsModule } from '../../shared/src/operations/operations.module';
+import { sampleConsoleModule } from '../../shared/src/sample-console';
 import { sampleLoggerModule } from '../../shared/src/sample-logging';
 import { validateOrdersEnvironment } from './orders.environment';
 import { Order } from './orders/order.entity';
@@ -18,6 +19,7 @@ import { ShipmentEventsHandler } from './orders/shipment-events.handler';
     sampleLoggerModule(),
     ...courierModules([Order]),
     OperationsModule,
+    sampleConsoleModule(),
   ],
   controllers: [OrdersController],
   providers: [OrdersService, ShipmentEventsHandler],

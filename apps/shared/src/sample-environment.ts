@@ -5,6 +5,8 @@ const DATABASE_URL = /^postgres(ql)?:\/\/[^\s]+$/;
 const AMQP_URL = /^amqps?:\/\/[^\s]+$/;
 const NAME = /^[a-z][a-z0-9_-]{0,40}$/;
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+// Printable ASCII without spaces: it travels in an Authorization header.
+const CONSOLE_TOKEN = /^[\x21-\x7e]{16,200}$/;
 
 /**
  * The settings both sample services read from the environment, validated once at
@@ -30,6 +32,15 @@ export class SampleEnvironment {
 
   @Matches(SCHEMA, { message: 'COURIER_SCHEMA must be a lower-case SQL identifier (letters, digits, "_")' })
   COURIER_SCHEMA!: string;
+
+  // No default: a token written in the code would open every deployed copy of the sample.
+  // `npm run demo` and docker-compose.yml set a development one.
+  @Matches(CONSOLE_TOKEN, {
+    message:
+      'COURIER_CONSOLE_TOKEN must be set to 16-200 printable characters without spaces: the token the ' +
+      'operations console at /courier asks for (npm run demo and docker compose set a development one)',
+  })
+  COURIER_CONSOLE_TOKEN!: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace',

@@ -30,6 +30,7 @@ export function sampleLoggerModule() {
           redact: {
             paths: [
               'req.headers.authorization',
+              'req.headers["x-courier-csrf"]',
               'req.headers.cookie',
               'req.headers["x-api-key"]',
               '*.password',

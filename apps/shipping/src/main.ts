@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { logConsoleUrl } from '../../shared/src/sample-console';
 import { registerSampleTracing, traceContextMiddleware } from '../../shared/src/sample-tracing';
 import { validateShippingEnvironment } from './shipping.environment';
 
@@ -15,7 +16,9 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.use(traceContextMiddleware);
   app.enableShutdownHooks();
-  await app.listen(app.get(ConfigService).getOrThrow<number>('PORT'));
+  const port = app.get(ConfigService).getOrThrow<number>('PORT');
+  await app.listen(port);
+  logConsoleUrl(app, port);
 }
 
 bootstrap().catch((error: unknown) => {

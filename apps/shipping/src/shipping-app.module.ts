@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { courierModules } from '../../shared/src/courier-modules';
 import { OperationsModule } from '../../shared/src/operations/operations.module';
+import { sampleConsoleModule } from '../../shared/src/sample-console';
 import { sampleLoggerModule } from '../../shared/src/sample-logging';
 import { validateShippingEnvironment } from './shipping.environment';
 import { OrderEventsHandlers } from './shipping/order-events.handlers';
@@ -18,6 +19,7 @@ import { StockReservation } from './shipping/stock-reservation.entity';
     sampleLoggerModule(),
     ...courierModules([Shipment, StockReservation]),
     OperationsModule,
+    sampleConsoleModule(),
   ],
   controllers: [ShipmentsController],
   providers: [OrderEventsHandlers],

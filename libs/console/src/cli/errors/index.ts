@@ -1,0 +1,4 @@
+export * from './cli-usage.error';
+export * from './console-answer.error';
+export * from './console-refused.error';
+export * from './console-unreachable.error';
