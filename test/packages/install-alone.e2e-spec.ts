@@ -87,6 +87,10 @@ describe('each package installed alone from its tarball', () => {
       const project = await installed('@courier-nest/amqp-exec');
       return project.node([project.path('node_modules/.bin/amqp-exec'), '--help']);
     });
+    start('courier-console alone', async () => {
+      const project = await installed('@courier-nest/console');
+      return project.node([project.path('node_modules/.bin/courier-console'), '--help']);
+    });
     start('amqp-exec global', async () => {
       const prefix = await TempProject.create('global');
       projects.push(prefix);
@@ -126,12 +130,23 @@ describe('each package installed alone from its tarball', () => {
     );
   }, 240_000);
 
+  it('the console installed alone gives a courier-console bin that prints its usage', async () => {
+    await expect(checks.get('courier-console alone')).resolves.toMatch(
+      /^courier-console: look at, replay and purge/,
+    );
+  }, 240_000);
+
   it('amqp-exec installed with npm install -g gives a working amqp-exec command', async () => {
     await expect(checks.get('amqp-exec global')).resolves.toMatch(
       /^Usage: amqp-exec --url <uri> --queue <name>/,
     );
   }, 240_000);
 });
+
+/** Files a package serves as they are, beside its built code: the console's web page. */
+const shippedAssets: Partial<Record<PackageName, RegExp>> = {
+  '@courier-nest/console': /^page\/[a-z0-9-]+\.(html|js|css)$/,
+};
 
 describe('what npm pack puts in each tarball', () => {
   let packs: Array<{ name: PackageName; files: Array<{ path: string }> }>;
@@ -149,19 +164,26 @@ describe('what npm pack puts in each tarball', () => {
     expect(packs.map((p) => p.name).sort()).toEqual([...packageNames].sort());
   });
 
-  it.each(packageNames)('%s holds only its own built .js / .d.ts files and package.json', (name) => {
-    const files = packs.find((p) => p.name === name)!.files.map((f) => f.path);
-    const dir = join(repoRoot, packageDirs[name]);
-    const extras = files.filter((f) => !/^dist\/.+\.(js|d\.ts)$/.test(f));
-    expect(extras.filter((f) => !/^(package\.json|README(\.md)?|LICENSE(\.md)?)$/i.test(f))).toEqual([]);
-    expect(files).toContain('package.json');
-    const built = files.filter((f) => f.startsWith('dist/'));
-    expect(built).toContain(name === '@courier-nest/amqp-exec' ? 'dist/main.js' : 'dist/index.d.ts');
-    expect(built.filter((f) => /\.spec\.|\/testing\/|(^|\/)test\//.test(f))).toEqual([]);
-    // Every built file comes from a source file of this package: no other lib's code, no stale output.
-    const withoutSource = built.filter(
-      (f) => !existsSync(join(dir, f.replace(/^dist\//, 'src/').replace(/\.(d\.ts|js)$/, '.ts'))),
-    );
-    expect(withoutSource).toEqual([]);
-  });
+  it.each(packageNames)(
+    '%s holds only its own built .js / .d.ts files, package.json and its assets',
+    (name) => {
+      const files = packs.find((p) => p.name === name)!.files.map((f) => f.path);
+      const dir = join(repoRoot, packageDirs[name]);
+      const extras = files.filter((f) => !/^dist\/.+\.(js|d\.ts)$/.test(f));
+      const assets = shippedAssets[name];
+      expect(
+        extras.filter((f) => !/^(package\.json|README(\.md)?|LICENSE(\.md)?)$/i.test(f) && !assets?.test(f)),
+      ).toEqual([]);
+      if (assets) expect(extras.filter((f) => assets.test(f)).length).toBeGreaterThan(0);
+      expect(files).toContain('package.json');
+      const built = files.filter((f) => f.startsWith('dist/'));
+      expect(built).toContain(name === '@courier-nest/amqp-exec' ? 'dist/main.js' : 'dist/index.d.ts');
+      expect(built.filter((f) => /\.spec\.|\/testing\/|(^|\/)test\//.test(f))).toEqual([]);
+      // Every built file comes from a source file of this package: no other lib's code, no stale output.
+      const withoutSource = built.filter(
+        (f) => !existsSync(join(dir, f.replace(/^dist\//, 'src/').replace(/\.(d\.ts|js)$/, '.ts'))),
+      );
+      expect(withoutSource).toEqual([]);
+    },
+  );
 });

@@ -26,13 +26,22 @@ export class ConsoleSources implements OnModuleInit {
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
-  onModuleInit(): void {
-    const outbox = optionalPackage<{ OutboxService: Type; OutboxRelay: Type }>('@courier-nest/outbox');
+  async onModuleInit(): Promise<void> {
+    const outbox = await optionalPackage<{ OutboxService: Type; OutboxRelay: Type }>(
+      '@courier-nest/outbox',
+      () => import('@courier-nest/outbox'),
+    );
     this.outbox = outbox ? this.find<ConsoleOutbox>(outbox.OutboxService) : null;
     this.relay = outbox && this.outbox ? this.find<ConsoleRelay>(outbox.OutboxRelay) : null;
-    const inbox = optionalPackage<{ InboxService: Type }>('@courier-nest/inbox');
+    const inbox = await optionalPackage<{ InboxService: Type }>(
+      '@courier-nest/inbox',
+      () => import('@courier-nest/inbox'),
+    );
     this.inbox = inbox ? this.find<ConsoleInbox>(inbox.InboxService) : null;
-    const consumer = optionalPackage<{ ConsumerRegistry: Type }>('@courier-nest/consumer');
+    const consumer = await optionalPackage<{ ConsumerRegistry: Type }>(
+      '@courier-nest/consumer',
+      () => import('@courier-nest/consumer'),
+    );
     const registry = consumer ? this.find<ConsoleConsumerRegistry>(consumer.ConsumerRegistry) : null;
     const admin = this.find<ConsumerQueueAdmin>(CONSUMER_QUEUE_ADMIN_TOKEN);
     if (registry && !admin) {
