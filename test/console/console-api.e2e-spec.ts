@@ -109,6 +109,18 @@ describe('The console API against PostgreSQL and RabbitMQ', () => {
         reason: expect.stringMatching(/job refused until fixed/),
       }),
     ]);
+    // The broker is read from its head; the filters narrow what the window shows.
+    const future = new Date(Date.now() + 60_000).toISOString();
+    for (const filter of ['error=no%20such%20error', `from=${future}`]) {
+      const filtered = await client.json<PageBody<unknown>>(
+        `api/consumer/dead?queue=${fixture.queue}&${filter}`,
+      );
+      expect([filter, filtered.items]).toEqual([filter, []]);
+    }
+    const matching = await client.json<PageBody<unknown>>(
+      `api/consumer/dead?queue=${fixture.queue}&error=REFUSED`,
+    );
+    expect(matching.items).toHaveLength(1);
   });
 
   it("shows a message's journey: published by the relay, received, its handler dead", async () => {

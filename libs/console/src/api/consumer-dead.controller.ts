@@ -1,3 +1,4 @@
+import type { DeadLetter } from '@courier-nest/consumer';
 import {
   Body,
   Controller,
@@ -18,7 +19,7 @@ import type { ResolvedConsoleOptions } from '../console-options.resolver';
 import { ConsoleSources } from '../sources/console-sources';
 import type { ConsoleConsumer } from '../sources/console-sources.interface';
 import { absent, answering } from './console-errors';
-import { consumerDeadQuery, consumerSelection } from './input/consumer-input';
+import { consumerDeadQuery, consumerSelection, type ConsumerDeadQuery } from './input/consumer-input';
 
 /**
  * Consumer dead letters, which stay on the broker in the queue's dead-letter queue:
@@ -35,13 +36,10 @@ export class ConsumerDeadController {
 
   @Get()
   async list(@Query() query: Record<string, unknown>) {
-    const { queue, errorContains, offset, limit } = consumerDeadQuery(query, this.options.maxPageSize);
+    const { queue, offset, limit, ...filter } = consumerDeadQuery(query, this.options.maxPageSize);
     const window = await answering(() => this.consumerOf(queue).admin.peekDead(queue, { offset, limit }));
-    const needle = errorContains?.toLowerCase();
-    // A broker queue is read from its head only: the text filter narrows the window shown.
-    const items = needle
-      ? window.items.filter((d) => (d.reason ?? '').toLowerCase().includes(needle))
-      : window.items;
+    // A broker queue is read from its head only: the filters narrow the window shown.
+    const items = window.items.filter((letter) => matches(letter, filter));
     const end = offset + window.items.length;
     return {
       items,
@@ -91,4 +89,17 @@ export class ConsumerDeadController {
     }
     return consumer;
   }
+}
+
+function matches(
+  letter: DeadLetter,
+  filter: Pick<ConsumerDeadQuery, 'errorContains' | 'deadFrom' | 'deadTo'>,
+): boolean {
+  const { errorContains, deadFrom, deadTo } = filter;
+  if (errorContains && !(letter.reason ?? '').toLowerCase().includes(errorContains.toLowerCase()))
+    return false;
+  const at = letter.deadLetteredAt?.getTime();
+  if (deadFrom && (at === undefined || at < deadFrom.getTime())) return false;
+  if (deadTo && (at === undefined || at > deadTo.getTime())) return false;
+  return true;
 }

@@ -4,6 +4,7 @@ import {
   messageId,
   nonEmptyList,
   onlyKnownKeys,
+  optionalDate,
   optionalText,
   requiredName,
 } from './input-fields';
@@ -12,15 +13,19 @@ import { readSelection, type Selection } from './selection';
 export interface ConsumerDeadQuery {
   queue: string;
   errorContains?: string;
+  deadFrom?: Date;
+  deadTo?: Date;
   offset: number;
   limit: number;
 }
 
 export function consumerDeadQuery(query: Record<string, unknown>, maxPageSize: number): ConsumerDeadQuery {
-  onlyKnownKeys('query parameter', query, ['queue', 'error', 'limit', 'offset']);
+  onlyKnownKeys('query parameter', query, ['queue', 'error', 'from', 'to', 'limit', 'offset']);
   return {
     queue: requiredName('queue', query.queue),
     errorContains: optionalText('error', query.error),
+    deadFrom: optionalDate('from', query.from),
+    deadTo: optionalDate('to', query.to),
     offset: integerIn('offset', query.offset, 0, 0, 1_000_000),
     limit: integerIn('limit', query.limit, Math.min(50, maxPageSize), 1, maxPageSize),
   };
