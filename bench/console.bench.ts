@@ -6,7 +6,8 @@
  * full GC). Each page time is printed beside the ceiling this same run measured: the
  * cheapest keyset page there is, a raw `SELECT … WHERE seq > $1 ORDER BY seq LIMIT 100`
  * on the outbox's primary key (and for the inbox, its runs' primary key with their
- * messages). Then the bulk actions over all of it, in statements of 1,000 rows.
+ * messages). The same unfiltered walks through the console's HTTP API show what the page
+ * and the command line get. Then the bulk actions over all of it, in statements of 1,000 rows.
  *
  *   npm run bench:console
  *
@@ -23,8 +24,20 @@ import { InboxService } from '@courier-nest/inbox';
 import { OutboxService } from '@courier-nest/outbox';
 import { dropSchema, openDatabase } from '../test/harness/database';
 import { uniqueName } from '../test/harness/env';
-import { bootConsoleBenchApp, seedDeadInbox, seedDeadOutbox, SEEDED } from './phases/console-seed';
-import { bestWalk, rawPrimaryKeyPages, type PageCall, type WalkResult } from './phases/console-walk';
+import {
+  BENCH_CONSOLE_TOKEN,
+  bootConsoleBenchApp,
+  seedDeadInbox,
+  seedDeadOutbox,
+  SEEDED,
+} from './phases/console-seed';
+import {
+  bestWalk,
+  consoleApiPages,
+  rawPrimaryKeyPages,
+  type PageCall,
+  type WalkResult,
+} from './phases/console-walk';
 import { codeState } from './support/code-state';
 import { fmtMs, percentile, renderTable, verdict, type TableRow } from './support/bench-stats';
 
@@ -107,6 +120,7 @@ async function main(): Promise<void> {
     const outbox = app.get(OutboxService);
     const inbox = app.get(InboxService);
     const { rows: version } = await db.query('SHOW server_version');
+    const consoleUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/courier`;
 
     const outboxSeed = await timed(
       `seeding ${count(DEAD)} dead outbox rows among ${count(LIVE_OUTBOX)} live`,
@@ -168,6 +182,14 @@ async function main(): Promise<void> {
         inboxPages({ errorContains: SEEDED.rareError.toLowerCase() }),
       ],
       ["inbox.pageDead, handlerKey 'send_mail' (1 in 2)", inboxPages({ handlerKey: 'send_mail' })],
+      [
+        'console API GET api/outbox/dead over HTTP, all',
+        consoleApiPages(consoleUrl, 'outbox/dead', BENCH_CONSOLE_TOKEN, LIMIT),
+      ],
+      [
+        'console API GET api/inbox/dead over HTTP, all',
+        consoleApiPages(consoleUrl, 'inbox/dead', BENCH_CONSOLE_TOKEN, LIMIT),
+      ],
     ];
     const results: WalkResult[] = [];
     for (const [title, call] of walks) {
@@ -196,10 +218,7 @@ async function main(): Promise<void> {
     ];
     walks.forEach(([title], i) => {
       if (i < 2) rows.push(...ceilingRows(title, results[i]));
-      else
-        rows.push(
-          ...walkRows(title, results[i], title.startsWith('inbox') ? [ceilingA, ceilingB] : [ceilingA]),
-        );
+      else rows.push(...walkRows(title, results[i], /inbox/.test(title) ? [ceilingA, ceilingB] : [ceilingA]));
     });
     rows.push(
       { figure: 'bulk actions, statements of 1,000 rows', value: '' },

@@ -1,7 +1,8 @@
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Client } from 'pg';
+import { CourierConsoleModule } from '@courier-nest/console';
 import { InboxModule } from '@courier-nest/inbox';
 import { OutboxModule } from '@courier-nest/outbox';
 import { DATABASE_URL } from '../../test/harness/env';
@@ -14,11 +15,15 @@ export const SEEDED = {
   handlers: ['reserve_stock', 'send_mail'],
 } as const;
 
+/** The console's bearer token in the bench app. */
+export const BENCH_CONSOLE_TOKEN = 'bench-console-token-0123456789';
+
 /**
  * An application with the outbox and the inbox on `schema` as an operator's process
- * would run them: no relay, no dispatcher, so the seeded rows stay as they are.
+ * would run them: no relay, no dispatcher, so the seeded rows stay as they are; and the
+ * console over HTTP on a free local port, for the walks through its API.
  */
-export async function bootConsoleBenchApp(schema: string): Promise<INestApplicationContext> {
+export async function bootConsoleBenchApp(schema: string): Promise<INestApplication> {
   @Module({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url: DATABASE_URL, logging: false }),
@@ -29,10 +34,13 @@ export async function bootConsoleBenchApp(schema: string): Promise<INestApplicat
         dispatcher: { enabled: false },
         retention: { eraseIntervalMs: 0 },
       }),
+      CourierConsoleModule.forRoot({ auth: { token: BENCH_CONSOLE_TOKEN } }),
     ],
   })
   class ConsoleBenchModule {}
-  return NestFactory.createApplicationContext(ConsoleBenchModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(ConsoleBenchModule, { logger: ['error', 'warn'] });
+  await app.listen(0, '127.0.0.1');
+  return app;
 }
 
 /**

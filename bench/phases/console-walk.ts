@@ -99,3 +99,20 @@ export function rawPrimaryKeyPages(
     };
   };
 }
+
+/**
+ * Pages of a console API list over HTTP (`GET <console>/api/<list>?limit=&cursor=`), as
+ * the page and the command line fetch them: the service call plus routing, the guard,
+ * input checks and JSON both ways.
+ */
+export function consoleApiPages(baseUrl: string, list: string, token: string, limit: number): PageCall {
+  return async (cursor) => {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${baseUrl}/api/${list}?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.status !== 200)
+      throw new Error(`GET api/${list}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { items: unknown[]; nextCursor: string | null };
+  };
+}
