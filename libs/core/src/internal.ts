@@ -11,6 +11,7 @@ export * from './metrics/cached-snapshot';
 export * from './options/option-checks';
 export * from './postgres/pg-listener';
 export * from './postgres/relaxed-commit';
+export * from './redaction/url.redaction';
 export * from './postgres/schema-migration';
 export * from './schema/schema-chain';
 export * from './schema/schema-chain.apply';
