@@ -38,8 +38,23 @@ describe('toOutboxRow: trace context', () => {
     });
   });
 
-  it('sends no trace context for traceparent: null, whatever is active', () => {
+  it('sends no trace context for traceparent: null, whatever is active, its tracestate included', () => {
     expect(traceOf({ ...message, traceparent: null }, ACTIVE)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+    expect(traceOf({ ...message, traceparent: null, tracestate: 'given=1' }, ACTIVE)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+    expect(traceOf({ ...message, traceparent: null, tracestate: 'given=1' }, null)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+  });
+
+  it('drops a tracestate that would travel without a traceparent (none given, none active)', () => {
+    expect(traceOf({ ...message, tracestate: 'given=1' }, null)).toEqual({
       traceparent: null,
       tracestate: null,
     });

@@ -18,7 +18,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *
  * `activeTrace` is the trace context active where `publish` was called. It fills
  * `traceparent` (and then `tracestate`) only when the message leaves `traceparent`
- * undefined: a value given on the message wins, and `null` keeps the message untraced.
+ * undefined: a value given on the message wins, and `null` keeps the message untraced (its
+ * `tracestate` is dropped: no trace context at all).
  */
 export function toOutboxRow(
   message: OutgoingMessage,
@@ -60,6 +61,7 @@ export function toOutboxRow(
   }
   const id = message.id ?? newMessageId();
   const inherited = message.traceparent === undefined ? activeTrace : null;
+  const traceparent = inherited ? inherited.traceparent : (message.traceparent ?? null);
   return {
     id,
     destination: message.destination,
@@ -68,8 +70,15 @@ export function toOutboxRow(
     body,
     correlationId: message.correlationId ?? id,
     causationId: message.causationId ?? null,
-    traceparent: inherited ? inherited.traceparent : (message.traceparent ?? null),
-    tracestate: message.tracestate !== undefined ? message.tracestate : (inherited?.tracestate ?? null),
+    traceparent,
+    // A tracestate means nothing without its traceparent (W3C): `traceparent: null`, or none
+    // active, stores neither.
+    tracestate:
+      traceparent === null
+        ? null
+        : message.tracestate !== undefined
+          ? message.tracestate
+          : (inherited?.tracestate ?? null),
     headers: { ...(message.headers ?? {}) },
     occurredAt,
     source: options.serviceName,
