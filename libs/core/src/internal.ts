@@ -6,6 +6,7 @@ export * from './concurrency/delay';
 export * from './concurrency/wake-signal';
 export * from './concurrency/with-timeout';
 export * from './envelope/message-validation';
+export * from './envelope/nul-character';
 export * from './metrics/bounded-label';
 export * from './metrics/cached-snapshot';
 export * from './options/option-checks';

@@ -2,6 +2,7 @@ import { InvalidMessageError, newMessageId, type OutgoingMessage } from '@courie
 import {
   assertName,
   assertOptionalText,
+  assertPayloadWithoutNul,
   assertTraceparent,
   assertUserHeaders,
   MAX_TRACESTATE_LENGTH,
@@ -59,6 +60,9 @@ export function toOutboxRow(
   } catch (error) {
     throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
   }
+  // As escaped JSON text the row could hold it, but every inbox refuses it (decoded, PostgreSQL
+  // cannot store it): refused here, where the writer can still fix it.
+  assertPayloadWithoutNul(body);
   const id = message.id ?? newMessageId();
   const inherited = message.traceparent === undefined ? activeTrace : null;
   const traceparent = inherited ? inherited.traceparent : (message.traceparent ?? null);
