@@ -29,7 +29,10 @@ const STOP_TIMEOUT_MS = 30_000; // a service's drain that hangs past this is kil
 // listen on this machine only. Set COURIER_CONSOLE_TOKEN for one of your own.
 const DEMO_CONSOLE_TOKEN = 'courier-demo-console-token';
 const CONSOLE_TOKEN = process.env.COURIER_CONSOLE_TOKEN || DEMO_CONSOLE_TOKEN;
-const redact = (url) => url.replace(/\/\/([^:/@]+):.*@/, '//$1:***@'); // greedy: a password may hold an @
+// Courier's own URL redaction (user names, passwords, secret query parameters, URLs that do
+// not parse), read from its TypeScript source as the services are.
+require('@swc-node/register');
+const { redactUrl: redact, scrubUrlSecrets } = require('../libs/core/src/redaction/url.redaction.ts');
 
 /** A numeric setting from the environment, or a line saying what is wrong with it. */
 function setting(name, fallback, { min, max }) {
@@ -54,7 +57,7 @@ async function reachable() {
     await client.end();
   } catch (error) {
     problems.push(
-      `PostgreSQL is not reachable at ${redact(DATABASE_URL)} (${error.message}).\n` +
+      `PostgreSQL is not reachable at ${redact(DATABASE_URL)} (${scrubUrlSecrets(error.message, DATABASE_URL)}).\n` +
         '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;\n' +
         '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)\n' +
         '  or set DATABASE_URL.',
@@ -66,7 +69,7 @@ async function reachable() {
     await connection.close();
   } catch (error) {
     problems.push(
-      `RabbitMQ is not reachable at ${redact(AMQP_URL)} (${error.message}).\n` +
+      `RabbitMQ is not reachable at ${redact(AMQP_URL)} (${scrubUrlSecrets(error.message, AMQP_URL)}).\n` +
         '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,\n' +
         '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
     );
@@ -226,5 +229,5 @@ try {
   if (once) await stop(0);
   else console.log('demo: both services keep running; Ctrl+C stops them.');
 } catch (error) {
-  await stop(1, `demo: ${error.message}; stopping`);
+  await stop(1, `demo: ${scrubUrlSecrets(error.message, DATABASE_URL, AMQP_URL)}; stopping`);
 }

@@ -6,6 +6,7 @@ import { ConsumerHeaders } from '@courier-nest/consumer';
 import { AmqpExecProcess } from '../harness/amqp-exec-process';
 import { TestQueues } from '../harness/broker';
 import { AMQP_URL } from '../harness/env';
+import { freePort } from '../harness/sample-app-process';
 import { waitFor } from '../harness/wait-for';
 
 const fixtures = join(__dirname, '../fixtures/exec');
@@ -224,6 +225,26 @@ describe('amqp-exec with a command', () => {
     expect(await fromFlag.line(/msg=started/)).toMatch(/concurrency=4 prefetch=9/);
     const defaults = await start(['--queue', queue, '--exec', '/bin/true']);
     expect(await defaults.line(/msg=started/)).toMatch(/concurrency=1 prefetch=1/);
+  });
+
+  it('never prints a user-only secret of its URL (amqp://TOKEN@host) while the broker is unreachable', async () => {
+    const token = 'Us3r-0nly-T0ken';
+    const port = await freePort(); // nothing listens there
+    const exec = AmqpExecProcess.start([
+      '--url',
+      `amqp://${token}@127.0.0.1:${port}/?auth=${token}`,
+      '--queue',
+      'h_fix_never_declared',
+      '--exec',
+      '/bin/true',
+    ]);
+    running.push(exec);
+    // The consumer waits 5 s for the connection, then warns that the broker is not reachable.
+    const warning = await exec.line(/not reachable/, 'stderr');
+    expect(warning).toContain(
+      `RabbitMQ not reachable at amqp://***@127.0.0.1:${port}/?auth=*** within 5000 ms`,
+    );
+    expect([...exec.stdout, ...exec.stderr].join('\n')).not.toContain(token);
   });
 });
 

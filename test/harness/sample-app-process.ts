@@ -37,7 +37,12 @@ export class SampleAppProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(app: 'orders' | 'shipping', env: Record<string, string>): Promise<SampleAppProcess> {
+  /** Starts it and waits until `/health/<until>` answers 200 (`live`: it runs, whatever its broker and database). */
+  static async start(
+    app: 'orders' | 'shipping',
+    env: Record<string, string>,
+    until: 'ready' | 'live' = 'ready',
+  ): Promise<SampleAppProcess> {
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -58,8 +63,8 @@ export class SampleAppProcess {
     );
     const sample = new SampleAppProcess(child, `http://127.0.0.1:${port}`);
     await waitFor(
-      async () => (await fetch(`${sample.url}/health/ready`).catch(() => undefined))?.ok,
-      `${app} ready`,
+      async () => (await fetch(`${sample.url}/health/${until}`).catch(() => undefined))?.ok,
+      `${app} ${until}`,
       {
         timeoutMs: 60_000,
         intervalMs: 200,

@@ -88,6 +88,24 @@ describe('Outbox delivery (PostgreSQL → relay → RabbitMQ)', () => {
     expect(received.messages.filter((m) => m.properties.messageId === id)).toHaveLength(1);
   });
 
+  it('sends no trace context at all for traceparent: null, even with a tracestate on the message', async () => {
+    const [id] = await dataSource.transaction((manager) =>
+      outbox.publish(manager, {
+        destination,
+        type: 'untraced',
+        payload: { n: 1 },
+        traceparent: null,
+        tracestate: 'vendor=value',
+        headers: { tenant: 'acme' },
+      }),
+    );
+    await waitFor(() => received.messages.some((m) => m.properties.messageId === id), 'the message');
+    const headers = received.messages.find((m) => m.properties.messageId === id)!.properties.headers!;
+    expect(headers).not.toHaveProperty('traceparent');
+    expect(headers).not.toHaveProperty('tracestate');
+    expect(headers).toMatchObject({ tenant: 'acme' });
+  });
+
   it('never publishes a rolled-back message while the relay is awake', async () => {
     await expect(
       dataSource.transaction(async (manager) => {

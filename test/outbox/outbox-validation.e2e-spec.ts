@@ -68,6 +68,20 @@ describe('Outbox input validation (nothing written on bad input)', () => {
     expect(error.message).toMatch(/destination must be 1-200 characters/);
   });
 
+  it.each<[string, Partial<OutgoingMessage>, string]>([
+    ['a payload string', { payload: { customer: { name: 'a\u0000b' } } }, 'payload.customer.name'],
+    ['a payload key', { payload: { ['k\u0000']: 1 } }, 'payload["k\\u0000"]'],
+    ['the key', { key: 'order\u00001' }, 'key'],
+    ['a header', { headers: { tenant: 'acme\u0000' } }, 'headers.tenant'],
+    ['the correlation id', { correlationId: 'c\u0000' }, 'correlationId'],
+  ])('refuses a NUL character in %s before the INSERT, naming the field', async (_where, change, field) => {
+    // Written alone, the INSERT would fail (text, jsonb) or store what no inbox accepts.
+    const error = await publishInTransaction(valid, { ...valid, ...change }).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(/contains a NUL character \(U\+0000\), which PostgreSQL cannot store/);
+  });
+
   it('refuses an invalid type', async () => {
     const error = await publishInTransaction({ ...valid, type: 'order created!' }).catch((e) => e);
     expect(error).toBeInstanceOf(InvalidMessageError);

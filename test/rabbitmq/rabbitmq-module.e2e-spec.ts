@@ -5,15 +5,17 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { InvalidOptionError } from '@courier-nest/core';
 import { OUTBOX_PUBLISHER, OutboxModule, OutboxService, type OutboxPublisher } from '@courier-nest/outbox';
+import { ConsumerBuilder } from '@courier-nest/consumer';
 import {
   CourierRabbitMQModule,
   RabbitMQConnection,
+  RabbitMQConsumerFactory,
   RabbitMQHealthIndicator,
 } from '@courier-nest/rabbitmq';
-import { redactUri } from '@courier-nest/rabbitmq/connection/redact-uri';
 import { BrokerProbe } from '../harness/broker';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, DATABASE_URL, uniqueName } from '../harness/env';
+import { freePort } from '../harness/sample-app-process';
 import { waitFor } from '../harness/wait-for';
 
 /** Every line the application logs, to check what never appears in it. */
@@ -83,11 +85,54 @@ describe('CourierRabbitMQModule', () => {
     expect(error!.message).not.toContain('hunter2');
   });
 
-  it('redacts passwords and secret query parameters for logs', () => {
-    expect(redactUri('amqp://user:p%40ss@host:5672/vh?heartbeat=10&auth_token=abc')).toBe(
-      'amqp://user:***@host:5672/vh?heartbeat=10&auth_token=***',
-    );
-    expect(redactUri('not a uri')).toBe('amqp://<unparseable uri>');
+  it('keeps a user-only secret (amqp://TOKEN@host) out of logs, errors and health when the broker is unreachable', async () => {
+    const token = 'Us3r-0nly-T0ken';
+    const port = await freePort(); // nothing listens there
+    const logger = new RecordingLogger();
+    @Module({
+      imports: [
+        CourierRabbitMQModule.forRoot({
+          uri: `amqp://${token}@127.0.0.1:${port}/?auth=${token}`,
+          reconnect: { initialDelayMs: 50, maxDelayMs: 100 },
+        }),
+      ],
+    })
+    class UnreachableModule {}
+    const app = await NestFactory.createApplicationContext(UnreachableModule, { logger });
+    const connection = app.get(RabbitMQConnection);
+    const runner = new ConsumerBuilder(
+      new RabbitMQConsumerFactory(connection, { queue: uniqueName('h_fix_unreachable') }),
+    )
+      .withProcessor(async () => undefined)
+      .build();
+    runner.start();
+    try {
+      // The runner's "not reachable" warning: the factory waits 5 s for the connection.
+      await waitFor(
+        () => logger.lines.some((l) => l.includes('not reachable')),
+        'the not-reachable warning',
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      const refused = await connection.waitUntilConnected(10).catch((error: Error) => error);
+      const health = await app.get(RabbitMQHealthIndicator).isHealthy();
+
+      const logs = logger.lines.join('\n');
+      expect(logs).toContain(
+        `RabbitMQ not reachable at amqp://***@127.0.0.1:${port}/?auth=*** within 5000 ms`,
+      );
+      expect(logs).toContain('Cannot connect');
+      expect(logs).not.toContain(token);
+      expect((refused as Error).message).toBe(
+        `RabbitMQ not reachable at amqp://***@127.0.0.1:${port}/?auth=*** within 10 ms`,
+      );
+      expect(JSON.stringify(health)).not.toContain(token);
+      expect(health.rabbitmq.status).toBe('down');
+    } finally {
+      await runner.stop();
+      await app.close();
+    }
   });
 });
 

@@ -189,6 +189,25 @@ describe('sample services: one order through the whole loop', () => {
     }
   });
 
+  it('answers 400 naming the field, not 500, to text holding a NUL character (PostgreSQL cannot store it)', async () => {
+    const customerId = uniqueName('nul');
+    const response = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: `${customerId}\u0000`, lines: [{ sku: 'BOOK-1', quantity: 1 }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string[] }).message).toEqual([
+      'customerId must not contain a NUL character (U+0000)',
+    ]);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM sample_orders WHERE "customerId" LIKE $1`,
+      [`${customerId}%`],
+    );
+    expect(rows[0].n).toBe(0);
+    expect((await fetch(`${shipping.url}/shipments/a%00b`)).status).toBe(400);
+  });
+
   it('refuses an order that repeats a sku', async () => {
     const response = await fetch(`${orders.url}/orders`, {
       method: 'POST',

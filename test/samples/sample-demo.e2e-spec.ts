@@ -62,25 +62,28 @@ describe('npm run demo', () => {
 
   it('with no PostgreSQL and no RabbitMQ reachable, names both and how to start them, and exits 1', async () => {
     const [pgPort, amqpPort] = [await freePort(), await freePort()]; // nothing listens there
+    // Secrets in every place a URL holds one: user names alone, a password, a query parameter.
+    const secrets = ['Pg-Us3r-T0ken', 'Pg-Pa55', 'Us3r-0nly-T0ken'];
     const demo = runDemo({
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/test`,
-      AMQP_URL: `amqp://guest:secret@127.0.0.1:${amqpPort}`,
+      DATABASE_URL: `postgres://Pg-Us3r-T0ken@127.0.0.1:${pgPort}/test?password=Pg-Pa55`,
+      AMQP_URL: `amqp://Us3r-0nly-T0ken@127.0.0.1:${amqpPort}`,
     });
     expect(await demo.exited).toBe(1);
     expect(demo.stdout).toBe('');
     expect(demo.stderr).toBe(
       [
         'demo: cannot start the sample loop.',
-        `PostgreSQL is not reachable at postgres://postgres@127.0.0.1:${pgPort}/test (connect ECONNREFUSED 127.0.0.1:${pgPort}).`,
+        `PostgreSQL is not reachable at postgres://***@127.0.0.1:${pgPort}/test?password=*** (connect ECONNREFUSED 127.0.0.1:${pgPort}).`,
         '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;',
         '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)',
         '  or set DATABASE_URL.',
-        `RabbitMQ is not reachable at amqp://guest:***@127.0.0.1:${amqpPort} (connect ECONNREFUSED 127.0.0.1:${amqpPort}).`,
+        `RabbitMQ is not reachable at amqp://***@127.0.0.1:${amqpPort} (connect ECONNREFUSED 127.0.0.1:${amqpPort}).`,
         '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,',
         '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
         '',
       ].join('\n'),
     );
+    for (const secret of secrets) expect(demo.stderr).not.toContain(secret);
   });
 
   it('with a port that is not a number, says which variable and exits 1 before starting anything', async () => {

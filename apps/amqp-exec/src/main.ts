@@ -7,7 +7,8 @@
  * configuration (one line on stderr naming the setting); 1 for anything unexpected.
  */
 import { loadConfig, runOrExit2 } from './config';
-import { AmqpExecLogger, scrubCredentials } from './logging';
+import { redactUrlsInText } from '@courier-nest/core/internal';
+import { AmqpExecLogger } from './logging';
 import { AmqpExec } from './cli/amqp-exec.runner';
 import { killAllCommands } from './workers';
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `amqp-exec: ${scrubCredentials(error instanceof Error ? error.message : String(error))}\n`,
+    `amqp-exec: ${redactUrlsInText(error instanceof Error ? error.message : String(error))}\n`,
   );
   process.exit(1);
 });

@@ -1,5 +1,10 @@
 import { InvalidMessageError, type IncomingMessage } from '@courier-nest/core';
-import { assertName } from '@courier-nest/core/internal';
+import {
+  assertHeaderWithoutNul,
+  assertName,
+  assertNoNulCharacter,
+  assertPayloadWithoutNul,
+} from '@courier-nest/core/internal';
 import type { ResolvedInboxOptions } from './inbox-options.resolver';
 import type { InboxRegistry, RegisteredHandler } from './inbox.registry';
 import type { StoredIncoming } from './inbox.store';
@@ -26,8 +31,10 @@ export class IncomingRows {
           `Inbox message id must be a non-empty string of at most 255 characters; got ${JSON.stringify(message.id)}.`,
         );
       }
+      assertNoNulCharacter('id', message.id);
       assertName('destination', message.eventType);
       if (rows.has(message.id)) continue; // the same id twice in one batch is a duplicate
+      if (message.type != null) assertNoNulCharacter('type', message.type);
       if (
         message.occurredAt != null &&
         !(message.occurredAt instanceof Date && !Number.isNaN(message.occurredAt.getTime()))
@@ -40,12 +47,15 @@ export class IncomingRows {
       if (message.headers != null && Object.values(message.headers).some((v) => typeof v !== 'string')) {
         throw new InvalidMessageError('headers', 'Inbox message headers must be an object of string values.');
       }
+      for (const [name, value] of Object.entries(message.headers ?? {})) assertHeaderWithoutNul(name, value);
       let payload: string;
       try {
         payload = message.encodedPayload ?? this.options.codec.encode(message.payload);
       } catch (error) {
         throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
       }
+      // Stored as text, an escaped NUL would fit; no handler could store what it decodes to.
+      assertPayloadWithoutNul(payload);
       rows.set(message.id, {
         id: message.id,
         eventType: message.eventType,

@@ -38,8 +38,23 @@ describe('toOutboxRow: trace context', () => {
     });
   });
 
-  it('sends no trace context for traceparent: null, whatever is active', () => {
+  it('sends no trace context for traceparent: null, whatever is active, its tracestate included', () => {
     expect(traceOf({ ...message, traceparent: null }, ACTIVE)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+    expect(traceOf({ ...message, traceparent: null, tracestate: 'given=1' }, ACTIVE)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+    expect(traceOf({ ...message, traceparent: null, tracestate: 'given=1' }, null)).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+  });
+
+  it('drops a tracestate that would travel without a traceparent (none given, none active)', () => {
+    expect(traceOf({ ...message, tracestate: 'given=1' }, null)).toEqual({
       traceparent: null,
       tracestate: null,
     });
@@ -59,6 +74,45 @@ describe('toOutboxRow: trace context', () => {
   it('still refuses a malformed traceparent given on the message', () => {
     expect(() => toOutboxRow({ ...message, traceparent: 'garbage' }, options, ACTIVE)).toThrow(
       InvalidMessageError,
+    );
+  });
+});
+
+describe('toOutboxRow: NUL characters (PostgreSQL cannot store them)', () => {
+  const refusal = (m: OutgoingMessage): InvalidMessageError => {
+    try {
+      toOutboxRow(m, options);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidMessageError);
+      return error as InvalidMessageError;
+    }
+    throw new Error('expected the message to be refused');
+  };
+
+  it.each<[string, OutgoingMessage, string]>([
+    ['a payload string', { ...message, payload: { customerId: 'c\u0000' } }, 'payload.customerId'],
+    [
+      'a nested payload string',
+      { ...message, payload: { lines: [{ sku: 'ok' }, { sku: '\u0000' }] } },
+      'payload.lines[1].sku',
+    ],
+    ['a payload key', { ...message, payload: { 'a\u0000': 1 } }, 'payload["a\\u0000"]'],
+    ['a payload that is a string', { ...message, payload: 'x\u0000' }, 'payload'],
+    ['the key', { ...message, key: 'order\u00001' }, 'key'],
+    ['the correlation id', { ...message, correlationId: 'c\u0000' }, 'correlationId'],
+    ['the causation id', { ...message, causationId: 'c\u0000' }, 'causationId'],
+    ['the tracestate', { ...message, traceparent: GIVEN, tracestate: 'a=\u0000' }, 'tracestate'],
+    ['a header value', { ...message, headers: { tenant: 't\u0000' } }, 'headers.tenant'],
+    ['a header name', { ...message, headers: { 'ten\u0000ant': 't' } }, 'headers.ten\\u0000ant'],
+  ])('refuses one in %s, naming the field', (_where, m, field) => {
+    const error = refusal(m);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain('contains a NUL character (U+0000)');
+  });
+
+  it('keeps a payload whose text only looks like one: an escaped backslash, then "u0000"', () => {
+    expect(toOutboxRow({ ...message, payload: { path: 'C:\\u0000' } }, options).body).toBe(
+      '{"path":"C:\\\\u0000"}',
     );
   });
 });

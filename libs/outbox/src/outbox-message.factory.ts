@@ -2,6 +2,7 @@ import { InvalidMessageError, newMessageId, type OutgoingMessage } from '@courie
 import {
   assertName,
   assertOptionalText,
+  assertPayloadWithoutNul,
   assertTraceparent,
   assertUserHeaders,
   MAX_TRACESTATE_LENGTH,
@@ -18,7 +19,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *
  * `activeTrace` is the trace context active where `publish` was called. It fills
  * `traceparent` (and then `tracestate`) only when the message leaves `traceparent`
- * undefined: a value given on the message wins, and `null` keeps the message untraced.
+ * undefined: a value given on the message wins, and `null` keeps the message untraced (its
+ * `tracestate` is dropped: no trace context at all).
  */
 export function toOutboxRow(
   message: OutgoingMessage,
@@ -58,8 +60,12 @@ export function toOutboxRow(
   } catch (error) {
     throw new InvalidMessageError('payload', (error as Error).message, { cause: error });
   }
+  // As escaped JSON text the row could hold it, but every inbox refuses it (decoded, PostgreSQL
+  // cannot store it): refused here, where the writer can still fix it.
+  assertPayloadWithoutNul(body);
   const id = message.id ?? newMessageId();
   const inherited = message.traceparent === undefined ? activeTrace : null;
+  const traceparent = inherited ? inherited.traceparent : (message.traceparent ?? null);
   return {
     id,
     destination: message.destination,
@@ -68,8 +74,15 @@ export function toOutboxRow(
     body,
     correlationId: message.correlationId ?? id,
     causationId: message.causationId ?? null,
-    traceparent: inherited ? inherited.traceparent : (message.traceparent ?? null),
-    tracestate: message.tracestate !== undefined ? message.tracestate : (inherited?.tracestate ?? null),
+    traceparent,
+    // A tracestate means nothing without its traceparent (W3C): `traceparent: null`, or none
+    // active, stores neither.
+    tracestate:
+      traceparent === null
+        ? null
+        : message.tracestate !== undefined
+          ? message.tracestate
+          : (inherited?.tracestate ?? null),
     headers: { ...(message.headers ?? {}) },
     occurredAt,
     source: options.serviceName,

@@ -3,7 +3,7 @@ import { ConfigMessages } from './config.messages';
 import { InvalidSettingError } from './errors/invalid-setting.error';
 import { SETTINGS, type SettingKey, type SettingValues } from './config.settings';
 import { SettingRejection } from './setting.codecs';
-import { redactUrl } from './url.redaction';
+import { redactUrl } from '@courier-nest/core/internal';
 
 /** A setting as one source gave it, not yet checked: text (flag occurrences, a variable) or a JSON value. */
 export interface RawSetting {

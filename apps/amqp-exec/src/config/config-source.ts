@@ -1,4 +1,4 @@
-import { scrubCredentials } from '../logging/credential.scrubber';
+import { redactUrlsInText } from '@courier-nest/core/internal';
 
 /** Where a setting's value came from, so an error can say what to change. */
 export type ConfigSource =
@@ -55,6 +55,6 @@ function quote(value: unknown): string {
     text = String(value);
   }
   // Scrub before cutting: a cut through a password would hide the `@` the scrubber looks for.
-  text = scrubCredentials(text);
+  text = redactUrlsInText(text);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }

@@ -1,5 +1,4 @@
 import { loadError, REQUIRED_FLAGS } from './testing/config.fixture';
-import { redactUrl } from './url.redaction';
 
 // The password used everywhere below: it must never reach a message.
 const SECRET = 's3cr3t-Pa55';
@@ -16,13 +15,14 @@ describe('configuration errors never print an AMQP password', () => {
   ])('%s', (_case, flags) => {
     const error = loadError(['--url', 'amqp://h', '--queue', 'q', '--exec', 'x', ...flags]);
     expect(error.message).not.toContain(SECRET);
-    expect(error.message).toContain('admin:****');
+    expect(error.message).toContain('***');
+    expect(error.message).not.toContain('admin');
   });
 
   it('from the environment', () => {
     const error = loadError(['--queue', 'q', '--exec', 'x'], { AMQP_URL: `amqpx://admin:${SECRET}@rabbit` });
     expect(error.message).toBe(
-      'invalid AMQP_URL="amqpx://admin:****@rabbit" (environment): expected an amqp:// or amqps:// URI with a host, such as amqp://localhost:5672/vhost (the scheme must be amqp or amqps)',
+      'invalid AMQP_URL="amqpx://***@rabbit" (environment): expected an amqp:// or amqps:// URI with a host, such as amqp://localhost:5672/vhost (the scheme must be amqp or amqps)',
     );
   });
 
@@ -30,7 +30,7 @@ describe('configuration errors never print an AMQP password', () => {
     const file = { 'c.json': JSON.stringify({ url: `https://admin:${SECRET}@rabbit` }) };
     const error = loadError(['--queue', 'q', '--exec', 'x', '--config', 'c.json'], {}, file);
     expect(error.message).not.toContain(SECRET);
-    expect(error.message).toContain('"url": "https://admin:****@rabbit" (config file c.json)');
+    expect(error.message).toContain('"url": "https://***@rabbit" (config file c.json)');
   });
 
   it('when another setting is wrong', () => {
@@ -54,21 +54,5 @@ describe('configuration errors never print an AMQP password', () => {
       `${'x'.repeat(60)} amqp://admin:${SECRET}@rabbit\u0001`,
     ]);
     expect(error.message).not.toMatch(/s3c|Pa55/);
-  });
-});
-
-describe('redactUrl', () => {
-  it.each([
-    ['amqp://user:pass@host:5672/vhost', 'amqp://user:****@host:5672/vhost'],
-    ['amqps://user:p@ss@host', 'amqps://user:****@host'],
-    ['amqp://user@host', 'amqp://user@host'],
-    ['amqp://host:5672/vhost', 'amqp://host:5672/vhost'],
-    ['amqp://[::1]:5672', 'amqp://[::1]:5672'],
-    ['amqp://user:pass', 'amqp://user:****'],
-    ['amqp://user:pass/vhost', 'amqp://user:****/vhost'],
-    ['amqp//user:pass@host', 'amqp//user:****@host'],
-    ['', ''],
-  ])('%j → %j', (raw, shown) => {
-    expect(redactUrl(raw)).toBe(shown);
   });
 });

@@ -4,6 +4,5 @@ export type { ConfigSource, ConfigLayer } from './config-source';
 export * from './errors';
 export * from './exit-on-config-error';
 export { usage } from './config.usage';
-export { redactUrl } from './url.redaction';
 export type { Environment } from './env.reader';
 export type { ReadFile } from './config-file.reader';

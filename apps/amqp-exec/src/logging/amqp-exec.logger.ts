@@ -28,7 +28,8 @@ export interface AmqpExecLoggerOptions {
 /**
  * amqp-exec's logger: one line per record, logfmt (default) or JSON, debug/info to stdout and
  * warn/error/fatal to stderr, so a supervisor can keep the two apart and `2>` catches trouble.
- * Every AMQP password in a message, context, field or stack is written as `****`.
+ * Every URL credential (user name, password, secret query parameter) in a message, context,
+ * field or stack is written as `***`.
  *
  * It is a Nest `LoggerService`: `Logger.overrideLogger(logger)` routes the Courier libraries'
  * `new Logger('X').log(...)` calls here, with `X` as `context=X`. It also takes fields:

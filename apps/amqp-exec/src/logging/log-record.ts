@@ -1,5 +1,5 @@
 import { toFieldKey } from './field-key';
-import { scrubCredentials } from './credential.scrubber';
+import { redactUrlsInText } from '@courier-nest/core/internal';
 import type { LogLabel } from './logging.constants';
 import { toLogValue, type LogValue } from './log-value';
 
@@ -46,7 +46,7 @@ export function toEntries(record: LogRecord): LogEntry[] {
   // Reserved now, written last: a caller's `stack` field must not take the name.
   if (record.stack !== undefined) used.add('stack');
   for (const [key, value] of Object.entries(record.fields)) add(toFieldKey(key), value);
-  if (record.stack !== undefined) entries.push(['stack', scrubCredentials(record.stack)]);
+  if (record.stack !== undefined) entries.push(['stack', redactUrlsInText(record.stack)]);
   return entries;
 }
 

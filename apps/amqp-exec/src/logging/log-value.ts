@@ -1,4 +1,4 @@
-import { scrubCredentials } from './credential.scrubber';
+import { redactUrlsInText } from '@courier-nest/core/internal';
 
 /** What a field holds once it is safe to write: JSON data with every string scrubbed. */
 export type LogValue =
@@ -17,7 +17,7 @@ export function toLogValue(value: unknown): LogValue | undefined {
     return normalize(value, 0, new Set());
   } catch (error) {
     // A throwing getter or a hostile Proxy: say so instead of losing the whole line.
-    return `[unloggable: ${scrubCredentials(describeError(error))}]`;
+    return `[unloggable: ${redactUrlsInText(describeError(error))}]`;
   }
 }
 
@@ -26,7 +26,7 @@ function normalize(value: unknown, depth: number, ancestors: Set<object>): LogVa
     case 'undefined':
       return undefined;
     case 'string':
-      return scrubCredentials(value);
+      return redactUrlsInText(value);
     case 'number':
       // JSON would turn NaN and Infinity into null; their names say more.
       return Number.isFinite(value) ? value : String(value);
@@ -35,13 +35,13 @@ function normalize(value: unknown, depth: number, ancestors: Set<object>): LogVa
     case 'bigint':
       return value.toString();
     case 'symbol':
-      return scrubCredentials(value.toString());
+      return redactUrlsInText(value.toString());
     case 'function':
       return `[function ${value.name || 'anonymous'}]`;
   }
   if (value === null) return null;
   const object = value as object;
-  if (object instanceof Error) return scrubCredentials(describeError(object));
+  if (object instanceof Error) return redactUrlsInText(describeError(object));
   if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
   if (ArrayBuffer.isView(object)) return `[${object.constructor.name} ${object.byteLength} bytes]`;
   if (ancestors.has(object)) return '[circular]';

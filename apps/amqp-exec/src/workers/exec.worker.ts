@@ -1,10 +1,6 @@
 import type { Message } from '@courier-nest/consumer';
-import {
-  Outcome,
-  type ProcessContext,
-  type ProcessOutcome,
-} from '@courier-nest/consumer';
-import { scrubCredentials } from '../logging/credential.scrubber';
+import { Outcome, type ProcessContext, type ProcessOutcome } from '@courier-nest/consumer';
+import { redactUrlsInText } from '@courier-nest/core/internal';
 import { runCommand, type CommandResult } from './command.runner';
 import {
   resolveExecWorkerOptions,
@@ -74,7 +70,7 @@ export class ExecWorker implements Worker {
           return Outcome.requeue(`exit code ${result.code}`, retryDelayMs);
         }
         return Outcome.reject(
-          scrubCredentials(
+          redactUrlsInText(
             withStderr(
               result.code !== null
                 ? `command exited with code ${result.code}`

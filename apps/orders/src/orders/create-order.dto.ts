@@ -23,9 +23,13 @@ export class OrderLineDto {
   quantity!: number;
 }
 
+// PostgreSQL's text cannot hold U+0000: refused here as a 400 naming the field, not a 500 at the INSERT.
+const WITHOUT_NUL = /^[^\u0000]*$/;
+
 export class CreateOrderDto {
   @IsString()
   @Length(1, 100)
+  @Matches(WITHOUT_NUL, { message: 'customerId must not contain a NUL character (U+0000)' })
   customerId!: string;
 
   @IsArray()

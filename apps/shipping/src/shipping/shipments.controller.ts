@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Shipment } from './shipment.entity';
@@ -7,8 +7,9 @@ import { Shipment } from './shipment.entity';
 export class ShipmentsController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  // Order ids are UUIDs: anything else (a NUL, which PostgreSQL's text refuses) is a 400, not a 500.
   @Get(':orderId')
-  async byOrder(@Param('orderId') orderId: string): Promise<Shipment> {
+  async byOrder(@Param('orderId', ParseUUIDPipe) orderId: string): Promise<Shipment> {
     const shipment = await this.dataSource.getRepository(Shipment).findOneBy({ orderId });
     if (!shipment) throw new NotFoundException(`No shipment for order ${orderId}`);
     return shipment;

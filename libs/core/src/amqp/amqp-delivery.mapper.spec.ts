@@ -100,7 +100,9 @@ describe('incomingFromDelivery', () => {
 
     it('accepts an id of exactly 255 characters', () => {
       const id = 'x'.repeat(255);
-      expect(accepted(incomingFromDelivery(delivery({ properties: { messageId: id } }), 'e', codec)).id).toBe(id);
+      expect(accepted(incomingFromDelivery(delivery({ properties: { messageId: id } }), 'e', codec)).id).toBe(
+        id,
+      );
     });
   });
 
@@ -174,7 +176,11 @@ describe('incomingFromDelivery', () => {
 
     it('copes with a delivery that has no headers table at all', () => {
       const message = accepted(
-        incomingFromDelivery(delivery({ properties: { headers: undefined, appId: 'a' } }), 'order_events', codec),
+        incomingFromDelivery(
+          delivery({ properties: { headers: undefined, appId: 'a' } }),
+          'order_events',
+          codec,
+        ),
       );
       expect(message.headers).toEqual({ 'x-courier-source': 'a' });
     });
@@ -273,9 +279,9 @@ describe('incomingFromDelivery', () => {
       ['a messageId over 255 characters', 'x'.repeat(256)],
       ['a non-string messageId', 42],
     ])('refuses %s', (_label, messageId) => {
-      expect(refused(incomingFromDelivery(delivery({ properties: { messageId } }), 'order_events', codec))).toBe(
-        'no usable message id (AMQP messageId must be a string of 1-255 characters)',
-      );
+      expect(
+        refused(incomingFromDelivery(delivery({ properties: { messageId } }), 'order_events', codec)),
+      ).toBe('no usable message id (AMQP messageId must be a string of 1-255 characters)');
     });
 
     it.each(['{"a":', 'not json', ''])('refuses the malformed body %j', (body) => {
@@ -295,44 +301,65 @@ describe('incomingFromDelivery', () => {
     it('refuses a body over the codec limit', () => {
       const small = new JsonCodec(16);
       expect(small.maxBytes).toBe(16);
-      const reason = refused(incomingFromDelivery(delivery({ body: '{"a":"0123456789"}' }), 'order_events', small));
+      const reason = refused(
+        incomingFromDelivery(delivery({ body: '{"a":"0123456789"}' }), 'order_events', small),
+      );
       expect(reason).toMatch(/Payload is 18 bytes, over the limit of 16 bytes/);
       // Exactly the limit passes.
-      expect(accepted(incomingFromDelivery(delivery({ body: '{"a":"01234567"}' }), 'e', small)).payload).toEqual({
+      expect(
+        accepted(incomingFromDelivery(delivery({ body: '{"a":"01234567"}' }), 'e', small)).payload,
+      ).toEqual({
         a: '01234567',
       });
     });
 
     it('refuses 1e400, which parses to Infinity and could not be stored', () => {
-      const reason = refused(incomingFromDelivery(delivery({ body: '{"big":1e400}' }), 'order_events', codec));
+      const reason = refused(
+        incomingFromDelivery(delivery({ body: '{"big":1e400}' }), 'order_events', codec),
+      );
       expect(reason).toMatch(/at big: Infinity would silently become null/);
     });
 
     it('refuses an integer of 309 digits over the double range, which parses to Infinity too', () => {
-      const reason = refused(incomingFromDelivery(delivery({ body: `[${'9'.repeat(309)}]` }), 'order_events', codec));
+      const reason = refused(
+        incomingFromDelivery(delivery({ body: `[${'9'.repeat(309)}]` }), 'order_events', codec),
+      );
       expect(reason).toMatch(/at 0: Infinity would silently become null/);
     });
 
     it('refuses a NUL character in the message id', () => {
       expect(
-        refused(incomingFromDelivery(delivery({ properties: { messageId: 'm\u00001' } }), 'order_events', codec)),
-      ).toBe('message id or type contains a NUL character');
+        refused(
+          incomingFromDelivery(delivery({ properties: { messageId: 'm\u00001' } }), 'order_events', codec),
+        ),
+      ).toBe(
+        'message id contains a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb; ' +
+          'remove it, or encode binary data (e.g. as base64)',
+      );
     });
 
     it('refuses a NUL character in the type property', () => {
       expect(
         refused(
-          incomingFromDelivery(delivery({ properties: { type: 'order\u0000created' } }), 'order_events', codec),
+          incomingFromDelivery(
+            delivery({ properties: { type: 'order\u0000created' } }),
+            'order_events',
+            codec,
+          ),
         ),
-      ).toBe('message id or type contains a NUL character');
+      ).toMatch(/^message type contains a NUL character \(U\+0000\)/);
     });
 
     it('refuses a NUL character in a routing key that stands in for the type', () => {
       expect(
         refused(
-          incomingFromDelivery(delivery({ fields: { routingKey: 'order\u0000created' } }), 'order_events', codec),
+          incomingFromDelivery(
+            delivery({ fields: { routingKey: 'order\u0000created' } }),
+            'order_events',
+            codec,
+          ),
         ),
-      ).toBe('message id or type contains a NUL character');
+      ).toMatch(/^message type contains a NUL character \(U\+0000\)/);
     });
 
     it('ignores a NUL in the routing key when the type property is used instead', () => {
@@ -355,14 +382,18 @@ describe('incomingFromDelivery', () => {
             codec,
           ),
         ),
-      ).toBe('header "x-tenant-id" contains a NUL character');
+      ).toMatch(/^header "x-tenant-id" contains a NUL character \(U\+0000\)/);
     });
 
     // Headers are stored as jsonb, which refuses \u0000 anywhere, names included.
     it('refuses a NUL character in a header name', () => {
       expect(
         refused(
-          incomingFromDelivery(delivery({ properties: { headers: { 'x-a\u0000b': 'v' } } }), 'order_events', codec),
+          incomingFromDelivery(
+            delivery({ properties: { headers: { 'x-a\u0000b': 'v' } } }),
+            'order_events',
+            codec,
+          ),
         ),
       ).toMatch(/NUL character/);
     });
@@ -372,8 +403,30 @@ describe('incomingFromDelivery', () => {
       ['appId', 'x-courier-source'],
     ])('refuses a NUL character in %s, naming the header it becomes', (property, header) => {
       expect(
-        refused(incomingFromDelivery(delivery({ properties: { [property]: 'a\u0000b' } }), 'order_events', codec)),
-      ).toBe(`header "${header}" contains a NUL character`);
+        refused(
+          incomingFromDelivery(delivery({ properties: { [property]: 'a\u0000b' } }), 'order_events', codec),
+        ),
+      ).toMatch(new RegExp(`^header "${header}" contains a NUL character`));
+    });
+
+    it.each([
+      ['{"customerId":"a\\u0000b"}', 'payload.customerId'],
+      ['{"lines":[{"sku":"ok"},{"sku":"\\u0000"}]}', 'payload.lines[1].sku'],
+      ['{"a\\u0000b":1}', 'payload["a\\u0000b"]'],
+      ['"\\u0000"', 'payload'],
+      ['{"odd key":["\\\\\\u0000"]}', 'payload["odd key"][0]'],
+    ])('refuses a payload string or key holding an escaped NUL (%s), naming where: %s', (body, path) => {
+      expect(refused(incomingFromDelivery(delivery({ body }), 'order_events', codec))).toBe(
+        `${path} contains a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb; ` +
+          'remove it, or encode binary data (e.g. as base64)',
+      );
+    });
+
+    it('accepts "\\\\u0000" in a payload string: an escaped backslash, then "u0000", no NUL', () => {
+      const message = accepted(
+        incomingFromDelivery(delivery({ body: '{"path":"C:\\\\u0000"}' }), 'e', codec),
+      );
+      expect(message.payload).toEqual({ path: 'C:\\u0000' });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { JsonCodec } from '../codec/json-codec';
+import { hasNulCharacter, nulCharacterPathInJson, nulCharacterProblem } from '../envelope/nul-character';
 import { WireHeaders } from '../envelope/wire-headers';
 import type { IncomingMessage } from '../ports/inbox-feed.port';
 
@@ -65,9 +66,13 @@ export function incomingFromDelivery(
   const type = typeof properties.type === 'string' ? properties.type : fields.routingKey;
   // PostgreSQL text and jsonb cannot hold NUL: refuse it here, per delivery, not in the
   // batch insert (which would fail, and be requeued, for every delivery in the batch).
-  if (id.includes('\u0000') || type.includes('\u0000')) {
-    return { ok: false, reason: 'message id or type contains a NUL character' };
-  }
+  // A payload string holds one as a `\u0000` escape: valid JSON, stored as text it would
+  // fit, but no handler could store what it decodes to.
+  const nulAt =
+    (hasNulCharacter(id) && 'message id') ||
+    (hasNulCharacter(type) && 'message type') ||
+    nulCharacterPathInJson(encodedPayload, 'payload', payload);
+  if (nulAt) return { ok: false, reason: nulCharacterProblem(nulAt) };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(properties.headers ?? {})) {
     if (typeof value === 'string') headers[name] = value;
@@ -77,8 +82,8 @@ export function incomingFromDelivery(
     headers[WireHeaders.correlationId] = properties.correlationId;
   if (typeof properties.appId === 'string') headers['x-courier-source'] = properties.appId;
   for (const [name, value] of Object.entries(headers)) {
-    if (name.includes('\u0000') || value.includes('\u0000'))
-      return { ok: false, reason: `header ${JSON.stringify(name)} contains a NUL character` };
+    if (hasNulCharacter(name) || hasNulCharacter(value))
+      return { ok: false, reason: nulCharacterProblem(`header ${JSON.stringify(name)}`) };
   }
   const occurredAt =
     storableDate(parseDate(headers[WireHeaders.occurredAt])) ??

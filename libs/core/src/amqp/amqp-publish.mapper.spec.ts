@@ -105,6 +105,14 @@ describe('toAmqpPublish', () => {
     }
   });
 
+  it('sends no tracestate without a traceparent: no trace context at all', () => {
+    for (const traceparent of [null, '']) {
+      const { options } = toAmqpPublish(delivery({ traceparent, tracestate: 'vendor=abc' }));
+      expect(options.headers).not.toHaveProperty('traceparent');
+      expect(options.headers).not.toHaveProperty('tracestate');
+    }
+  });
+
   it('treats empty strings as not set', () => {
     const { options } = toAmqpPublish(
       delivery({ causationId: '', traceparent: '', tracestate: '', key: '' }),

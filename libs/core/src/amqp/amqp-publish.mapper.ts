@@ -31,8 +31,11 @@ export function toAmqpPublish(message: OutboxDelivery): {
 } {
   const headers: Record<string, string> = { ...message.headers };
   if (message.causationId) headers[WireHeaders.causationId] = message.causationId;
-  if (message.traceparent) headers[WireHeaders.traceparent] = message.traceparent;
-  if (message.tracestate) headers[WireHeaders.tracestate] = message.tracestate;
+  if (message.traceparent) {
+    headers[WireHeaders.traceparent] = message.traceparent;
+    // Only beside its traceparent: alone, a tracestate is trace context that means nothing.
+    if (message.tracestate) headers[WireHeaders.tracestate] = message.tracestate;
+  }
   if (message.key) headers[WireHeaders.messageKey] = message.key;
   // AMQP timestamps have whole seconds; keep the milliseconds too.
   headers[WireHeaders.occurredAt] = message.occurredAt.toISOString();

@@ -1,5 +1,11 @@
 import { InvalidMessageError } from '../errors/invalid-message.error';
-import { assertName, assertOptionalText, assertTraceparent, assertUserHeaders } from './message-validation';
+import {
+  assertName,
+  assertOptionalText,
+  assertPayloadWithoutNul,
+  assertTraceparent,
+  assertUserHeaders,
+} from './message-validation';
 
 function refused(fn: () => void): InvalidMessageError {
   try {
@@ -52,6 +58,15 @@ describe('assertOptionalText', () => {
     ['an object', {}],
   ])('rejects %s', (_label, value) => {
     expect(refused(() => assertOptionalText('correlationId', value)).field).toBe('correlationId');
+  });
+
+  it('refuses a NUL character, naming the field', () => {
+    const error = refused(() => assertOptionalText('key', 'order\u000042'));
+    expect(error.field).toBe('key');
+    expect(error.message).toBe(
+      'Message key contains a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb; ' +
+        'remove it, or encode binary data (e.g. as base64).',
+    );
   });
 
   it('honours a custom max', () => {
@@ -111,5 +126,26 @@ describe('assertUserHeaders', () => {
     const error = refused(() => assertUserHeaders({ 'x-tenant-id': value }));
     expect(error.field).toBe('headers.x-tenant-id');
     expect(error.message).toContain('must be a string of at most 4096 characters');
+  });
+
+  it.each([
+    [{ 'x-tenant-id': 't\u00001' }, 'headers.x-tenant-id'],
+    [{ 'x-a\u0000b': 'v' }, 'headers.x-a\\u0000b'],
+  ])('refuses a NUL character in a header name or value (%j), naming it: %s', (headers, field) => {
+    const error = refused(() => assertUserHeaders(headers));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(/contains a NUL character \(U\+0000\)/);
+  });
+});
+
+describe('assertPayloadWithoutNul', () => {
+  it('refuses an encoded payload with a NUL in a string or key, naming where', () => {
+    const error = refused(() => assertPayloadWithoutNul(JSON.stringify({ lines: [{ sku: 'a\u0000' }] })));
+    expect(error.field).toBe('payload.lines[0].sku');
+    expect(error.message).toMatch(/^Message payload\.lines\[0\]\.sku contains a NUL character/);
+  });
+
+  it('accepts text whose backslashes only look like one', () => {
+    expect(() => assertPayloadWithoutNul(JSON.stringify({ path: 'C:\\u0000' }))).not.toThrow();
   });
 });

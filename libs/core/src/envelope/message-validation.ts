@@ -1,4 +1,5 @@
 import { InvalidMessageError } from '../errors/invalid-message.error';
+import { hasNulCharacter, nulCharacterPathInJson, nulCharacterProblem } from './nul-character';
 import { isReservedHeader } from './wire-headers';
 import { isValidTraceparent } from './trace-context';
 
@@ -25,6 +26,21 @@ export function assertOptionalText(field: string, value: unknown, max = 255): vo
       `Message ${field} must be a non-empty string of at most ${max} characters; got ${describe(value)}.`,
     );
   }
+  assertNoNulCharacter(field, value);
+}
+
+/** Refuses text PostgreSQL cannot store (see nul-character.ts), naming the field. */
+export function assertNoNulCharacter(field: string, value: string): void {
+  if (hasNulCharacter(value)) throw new InvalidMessageError(field, `Message ${nulCharacterProblem(field)}.`);
+}
+
+/**
+ * Refuses an encoded payload with a NUL in any string or key, naming where it is
+ * (`payload.lines[0].sku`). `value` is what the text was decoded from, when at hand.
+ */
+export function assertPayloadWithoutNul(text: string, value?: unknown): void {
+  const path = nulCharacterPathInJson(text, 'payload', value);
+  if (path) throw new InvalidMessageError(path, `Message ${nulCharacterProblem(path)}.`);
 }
 
 export function assertTraceparent(value: unknown): void {
@@ -60,10 +76,19 @@ export function assertUserHeaders(headers: unknown): void {
         `Header "${name}" must be a string of at most ${MAX_HEADER_VALUE} characters; got ${describe(value)}.`,
       );
     }
+    assertHeaderWithoutNul(name, value);
   }
 }
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   return value === null ? 'null' : typeof value;
+}
+
+/** A header name or value with a NUL, refused; a NUL in the name is shown escaped (`\u0000`). */
+export function assertHeaderWithoutNul(name: string, value: string): void {
+  if (hasNulCharacter(name) || hasNulCharacter(value)) {
+    const field = `headers.${JSON.stringify(name).slice(1, -1)}`;
+    throw new InvalidMessageError(field, `Message ${nulCharacterProblem(field)}.`);
+  }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type Channel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import { redactUrl, scrubUrlSecrets } from '@courier-nest/core/internal';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
-import { redactUri, scrubSecret } from './redact-uri';
 
 type ConnectionListener = () => void;
 
@@ -37,7 +37,7 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
     this.model.on('connect', () => {
       this.connected = true;
       this.blocked = false; // a new connection starts unblocked; the broker says otherwise
-      this.logger.log(`Connected to ${redactUri(this.options.uri)}`);
+      this.logger.log(`Connected to ${redactUrl(this.options.uri)}`);
       this.connectListeners.forEach((listener) => listener());
     });
     this.model.on('disconnect', (error: Error) => {
@@ -84,7 +84,7 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.connectListeners.delete(onConnect);
-        reject(new Error(`RabbitMQ not reachable at ${redactUri(this.options.uri)} within ${timeoutMs} ms`));
+        reject(new Error(`RabbitMQ not reachable at ${redactUrl(this.options.uri)} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onConnect = () => {
         clearTimeout(timer);
@@ -115,8 +115,8 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
     return this.model.createChannel();
   }
 
-  /** An error's message with any credential removed, for logs. */
+  /** An error's message with any credential of the URI (or of any URL) removed, for logs. */
   safe(error: unknown): string {
-    return scrubSecret(error instanceof Error ? error.message : String(error), this.options.uri);
+    return scrubUrlSecrets(error instanceof Error ? error.message : String(error), this.options.uri);
   }
 }

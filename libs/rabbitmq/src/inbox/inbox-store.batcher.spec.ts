@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
+import { InvalidMessageError, MessageLogContext, type MessageLogFields } from '@courier-nest/core';
 import type { IncomingMessage, InboxFeed } from '@courier-nest/core';
 import { InboxStoreBatcher } from './inbox-store.batcher';
 
@@ -83,5 +83,62 @@ describe('InboxStoreBatcher', () => {
     );
     expect(outcome).toMatchObject({ kind: 'release' });
     expect(lines).toEqual([undefined]);
+  });
+
+  describe('a batch refused for what one message holds', () => {
+    /** An inbox that refuses, as a whole, every batch holding a "bad" id; it records what it stored. */
+    function refusingInbox(refusal: () => Error) {
+      const stored: string[][] = [];
+      const inbox = {
+        receiveMany: async (messages: IncomingMessage[]) => {
+          const ids = messages.map((m) => m.id);
+          if (ids.some((id) => id.startsWith('bad'))) throw refusal();
+          stored.push(ids);
+          return ids.map((id) => ({ id, duplicate: false }));
+        },
+      } as unknown as InboxFeed;
+      return { inbox, stored };
+    }
+
+    it.each<[string, () => Error]>([
+      [
+        "by the inbox's own checks",
+        () => new InvalidMessageError('payload.s', 'Message payload.s contains a NUL'),
+      ],
+      [
+        'by PostgreSQL (a data exception, SQLSTATE 22…)',
+        () => Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }),
+      ],
+    ])(
+      'stores the others and dead-letters the refused ones with the reason, refused %s',
+      async (_by, refusal) => {
+        const { inbox, stored } = refusingInbox(refusal);
+        const batcher = new InboxStoreBatcher(inbox, options, quiet);
+        const ids = ['a', 'bad-1', 'b', 'c', 'bad-2'];
+        const outcomes = await Promise.all(ids.map((id) => batcher.store(incoming(id))));
+
+        expect(Object.fromEntries(ids.map((id, i) => [id, outcomes[i].kind]))).toEqual({
+          a: 'ack',
+          'bad-1': 'reject',
+          b: 'ack',
+          c: 'ack',
+          'bad-2': 'reject',
+        });
+        expect(outcomes[1]).toEqual({
+          kind: 'reject',
+          reason: `the inbox cannot store it: ${refusal().message}`,
+        });
+        expect(stored.flat().sort()).toEqual(['a', 'b', 'c']);
+      },
+    );
+
+    it('gives the deliveries back, not dead-lettered, when the failure is not about a message', async () => {
+      const { inbox } = refusingInbox(() =>
+        Object.assign(new Error('connection terminated'), { code: '57P01' }),
+      );
+      const batcher = new InboxStoreBatcher(inbox, { ...options, retryDelayMs: 1 }, quiet);
+      const outcomes = await Promise.all(['a', 'bad'].map((id) => batcher.store(incoming(id))));
+      expect(outcomes.map((o) => o.kind)).toEqual(['release', 'release']);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import { Outcome, type ProcessOutcome } from '@courier-nest/consumer';
 import type { IncomingMessage, InboxFeed } from '@courier-nest/core';
+import { isRefusedForItsContent } from './refused-delivery.policy';
 
 const MAX_STORE_RETRY_DELAY_MS = 30_000;
 const MAX_STORES_IN_FLIGHT = 3;
@@ -37,7 +38,10 @@ interface Waiting {
  *
  * When the database refuses a batch, its deliveries are released (given back untouched)
  * after a delay that doubles with each failure in a row: no hot loop, and an outage
- * never counts against a message's attempts.
+ * never counts against a message's attempts. When a batch is refused for what a message
+ * holds (see `isRefusedForItsContent`: a NUL character, say), its halves are stored
+ * apart, down to the deliveries that cannot be stored alone: those are dead-lettered with
+ * the reason, the others stored and acked. The split costs a few statements, only then.
  */
 export class InboxStoreBatcher {
   private buffer: Waiting[] = [];
@@ -91,6 +95,7 @@ export class InboxStoreBatcher {
       this.failuresInARow = 0;
       batch.forEach((w) => w.settle(Outcome.ack()));
     } catch (error) {
+      if (isRefusedForItsContent(error)) return this.storeApart(batch, error);
       this.failuresInARow++;
       const delayMs = Math.min(
         MAX_STORE_RETRY_DELAY_MS,
@@ -102,5 +107,16 @@ export class InboxStoreBatcher {
       );
       batch.forEach((w) => w.settle(Outcome.release(reason, delayMs)));
     }
+  }
+
+  /** One message or more cannot be stored: halves alone, until each refused one is found. */
+  private async storeApart(batch: Waiting[], error: unknown): Promise<void> {
+    if (batch.length === 1) {
+      batch[0].settle(Outcome.reject(`the inbox cannot store it: ${(error as Error).message}`));
+      return;
+    }
+    const half = Math.ceil(batch.length / 2);
+    await this.storeBatch(batch.slice(0, half));
+    await this.storeBatch(batch.slice(half));
   }
 }

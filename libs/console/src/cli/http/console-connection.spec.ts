@@ -62,6 +62,12 @@ describe('resolveConnection', () => {
     expect(() => resolveConnection(flags, env)).toThrow(message);
   });
 
+  it('never shows a query in a refused URL: it may hold a token', () => {
+    expect(() => parseConsoleUrl('http://host/courier?token=hunter22')).toThrow(
+      /got "http:\/\/host\/courier" followed by one\.$/,
+    );
+  });
+
   it('never shows a password in a refused URL', () => {
     expect(() => parseConsoleUrl('ftp://ops:hunter22@host/x')).toThrow(/"ftp:\/\/host\/x"/);
     expect(() => parseConsoleUrl('http://ops:hunter22@host:port/x')).toThrow(/"http:\/\/host:port\/x"/);

@@ -84,7 +84,8 @@ export function parseConsoleUrl(raw: string): {
   }
   if (parsed.search || parsed.hash) {
     throw new CliUsageError(
-      `--url is the console's mount URL, without a query or fragment (e.g. http://localhost:3001/courier); got "${parsed.href}".`,
+      // Not echoed whole: a query may carry a credential (`?token=…`).
+      `--url is the console's mount URL, without a query or fragment (e.g. http://localhost:3001/courier); got "${parsed.origin}${parsed.pathname}" followed by one.`,
     );
   }
   return { url: parsed.href.replace(/\/+$/, ''), userinfo };
