@@ -1,6 +1,6 @@
 // `@courier-nest/core/internal`: plumbing the Courier packages share (SQL helpers, wake-up
-// signals, option checks, tracing glue). Not public API: it changes without notice, and
-// applications import from the package roots instead.
+// signals, option checks, tracing glue, the handler pipeline). Not public API: it changes
+// without notice, and applications import from the package roots instead.
 export * from './amqp/amqp-publish.mapper';
 export * from './concurrency/delay';
 export * from './concurrency/wake-signal';
@@ -10,6 +10,12 @@ export * from './envelope/nul-character';
 export * from './metrics/bounded-label';
 export * from './metrics/cached-snapshot';
 export * from './options/option-checks';
+export * from './pipeline/handler-pipeline';
+export * from './pipeline/log-context.wrapper';
+export * from './pipeline/metrics.wrapper';
+export * from './pipeline/run-scope';
+export * from './pipeline/timeout.wrapper';
+export * from './pipeline/tracing.wrapper';
 export * from './postgres/pg-listener';
 export * from './postgres/relaxed-commit';
 export * from './redaction/url.redaction';

@@ -76,6 +76,11 @@ export function resolveRunnerOptions(
   };
 }
 
+/** How long `pause({ drain: true })` waits: its own `timeoutMs`, else the runner's `shutdownTimeoutMs`. */
+export function resolveDrainTimeout(timeoutMs: number | undefined, options: ResolvedRunnerOptions): number {
+  return OptionChecks.integer('timeoutMs', timeoutMs ?? options.shutdownTimeoutMs, 0, MAX_TIMER_MS);
+}
+
 function exitProcess(): void {
   process.exitCode = 1;
   process.kill(process.pid, 'SIGTERM');

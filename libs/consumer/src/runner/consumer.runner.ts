@@ -1,4 +1,3 @@
-import { MessageLogContext, type MessageLogFields } from '@courier-nest/core';
 import { delay, OptionChecks } from '@courier-nest/core/internal';
 import type { LoggerService } from '@nestjs/common';
 import { DrainTimeoutError } from '../errors/drain-timeout.error';
@@ -9,14 +8,14 @@ import type { PauseOptions } from '../interfaces/pause-options.interface';
 import type { Processor } from '../interfaces/processor.interface';
 import {
   MAX_CONCURRENCY,
-  MAX_TIMER_MS,
+  resolveDrainTimeout,
   resolveRunnerOptions,
   type ResolvedRunnerOptions,
 } from './consumer-runner-options.resolver';
-import { invokeProcessor } from './invoke-processor';
-import { traceProcess } from './process-tracing';
-import { settleMessage, type SettleContext } from './settle-message';
-import { describe, SettlementPolicy, type Settlement } from './settlement.policy';
+import { consumerPipeline } from './consumer.pipeline';
+import { ConsumingWaiters } from './consuming-waiters';
+import { DeliveryBuffer } from './delivery-buffer';
+import { describe } from './settlement.policy';
 
 export type RunnerState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
 
@@ -30,45 +29,44 @@ export type RunnerState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped'
  */
 export class ConsumerRunner {
   private readonly options: ResolvedRunnerOptions;
-  private readonly policy: SettlementPolicy;
   private readonly logger: LoggerService;
+  /** Deliveries waiting for a slot and running, each through the handler pipeline. */
+  private readonly deliveries: DeliveryBuffer;
   /** Aborted when stop begins: cuts waits (recreate backoff, a release's delay) short. */
   private readonly stopRequested = new AbortController();
   /** Aborted when stop gives up waiting: running processors see their signal abort. */
   private readonly lifetime = new AbortController();
-  private readonly waiting: Message[] = [];
-  private readonly running = new Set<Promise<void>>();
-  private readonly consumingListeners = new Set<(stopped?: Error) => void>();
+  private readonly waiters = new ConsumingWaiters();
   private state: RunnerState = 'idle';
   private consumer?: Consumer;
   private connecting?: Promise<void>;
   private stopping?: Promise<void>;
   private concurrency: number;
   private prefetch: number;
-  private readonly settleContext: SettleContext;
   private failuresInARow = 0;
   private exiting = false;
 
   constructor(
     private readonly factory: ConsumerFactory,
-    private readonly processor: Processor,
+    processor: Processor,
     options?: ConsumerRunnerOptions,
   ) {
     this.options = resolveRunnerOptions(factory.source, options);
-    this.policy = new SettlementPolicy(
-      this.options.failureStrategy,
-      this.options.maxAttempts,
-      this.options.retryBackoff,
-    );
     this.logger = this.options.logger;
     this.concurrency = this.options.concurrency;
     this.prefetch = this.options.prefetch ?? this.concurrency;
-    this.settleContext = {
-      source: factory.source,
-      maxAttempts: this.options.maxAttempts,
-      logger: this.logger,
-      stopSignal: this.stopRequested.signal,
-    };
+    this.deliveries = new DeliveryBuffer(
+      consumerPipeline(
+        factory.source,
+        processor,
+        this.options,
+        { stopRequested: this.stopRequested.signal, lifetime: this.lifetime.signal },
+        // Reset only by a completed settle: see settlingWrapper.
+        { settled: () => (this.failuresInARow = 0), exit: (error) => this.exit(error) },
+      ),
+      () => (this.state === 'running' ? this.concurrency : 0),
+      () => this.options.observer?.givenBack(this.source),
+    );
   }
 
   get source(): string {
@@ -81,7 +79,7 @@ export class ConsumerRunner {
 
   /** Messages whose processor is running now. */
   get inFlight(): number {
-    return this.running.size;
+    return this.deliveries.inFlight;
   }
 
   get currentConcurrency(): number {
@@ -114,22 +112,19 @@ export class ConsumerRunner {
    * await runner.pause({ drain: true, timeoutMs: 10_000 }); // nothing of this queue runs now
    */
   async pause(options: PauseOptions = {}): Promise<void> {
-    const timeoutMs = options.drain
-      ? OptionChecks.integer('timeoutMs', options.timeoutMs ?? this.options.shutdownTimeoutMs, 0, MAX_TIMER_MS)
-      : 0;
+    const timeoutMs = options.drain ? resolveDrainTimeout(options.timeoutMs, this.options) : 0;
     const deadline = Date.now() + timeoutMs;
     // Only those running now: a resume() meanwhile starts others, which this call does not wait for.
-    const running = [...this.running];
+    const running = this.deliveries.runningNow();
     if (this.state === 'running') {
       this.state = 'paused';
       const consumer = this.consumer;
       await consumer?.stop().catch((error) => this.consumerFailed(consumer, error));
-      if (this.state === 'paused') this.giveBackWaiting(); // not if resumed meanwhile
+      if (this.state === 'paused') this.deliveries.giveBackWaiting(); // not if resumed meanwhile
     }
     if (!options.drain) return;
-    if (!(await this.settledWithin(running, deadline - Date.now()))) {
-      const stillRunning = running.filter((task) => this.running.has(task)).length;
-      throw new DrainTimeoutError(this.source, timeoutMs, stillRunning);
+    if (!(await this.deliveries.settledWithin(running, deadline - Date.now()))) {
+      throw new DrainTimeoutError(this.source, timeoutMs, this.deliveries.stillRunning(running));
     }
   }
 
@@ -151,32 +146,20 @@ export class ConsumerRunner {
     const consumer = this.consumer;
     if (consumer)
       await consumer.setPrefetch(this.prefetch).catch((error) => this.consumerFailed(consumer, error));
-    this.pump();
+    this.deliveries.pump();
   }
 
   /** Resolves when deliveries flow; rejects after `timeoutMs`, or if the runner stops first. */
   waitUntilConsuming(timeoutMs = 10_000): Promise<void> {
     if (this.isConsuming) return Promise.resolve();
     if (this.stopping) return Promise.reject(this.stoppedError());
-    return new Promise((resolve, reject) => {
-      const listener = (stopped?: Error) => {
-        clearTimeout(timer);
-        this.consumingListeners.delete(listener);
-        if (stopped) reject(stopped);
-        else resolve();
-      };
-      const timer = setTimeout(() => {
-        this.consumingListeners.delete(listener);
-        reject(new Error(`Not consuming from "${this.source}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.consumingListeners.add(listener);
-    });
+    return this.waiters.wait(timeoutMs, `Not consuming from "${this.source}" within ${timeoutMs} ms`);
   }
 
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = this.drainAndClose();
-      [...this.consumingListeners].forEach((listener) => listener(this.stoppedError()));
+      this.waiters.stopped(this.stoppedError());
     }
     return this.stopping;
   }
@@ -191,11 +174,12 @@ export class ConsumerRunner {
     this.stopRequested.abort();
     const consumer = this.consumer;
     await consumer?.stop().catch(() => undefined);
-    this.giveBackWaiting();
+    this.deliveries.giveBackWaiting();
     // No processor starts once stopping: the ones running now are all there will be.
-    if (wasStarted && !(await this.settledWithin([...this.running], this.options.shutdownTimeoutMs))) {
+    const running = this.deliveries.runningNow();
+    if (wasStarted && !(await this.deliveries.settledWithin(running, this.options.shutdownTimeoutMs))) {
       this.logger.warn(
-        `${this.running.size} message(s) of "${this.source}" still processing after ${this.options.shutdownTimeoutMs} ms; aborting them, the broker delivers them again`,
+        `${this.deliveries.inFlight} message(s) of "${this.source}" still processing after ${this.options.shutdownTimeoutMs} ms; aborting them, the broker delivers them again`,
       );
     }
     this.lifetime.abort();
@@ -206,19 +190,6 @@ export class ConsumerRunner {
         this.logger.warn(`Closing the consumer of "${this.source}" failed: ${describe(error)}`),
       );
     this.state = 'stopped';
-  }
-
-  /** True once every task has finished, false if `timeoutMs` passed first. */
-  private async settledWithin(tasks: Promise<void>[], timeoutMs: number): Promise<boolean> {
-    if (tasks.every((task) => !this.running.has(task))) return true;
-    if (timeoutMs <= 0) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      Promise.allSettled(tasks).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
-    ]);
-    clearTimeout(timer);
-    return finished;
   }
 
   private ensureConsumer(): void {
@@ -257,7 +228,7 @@ export class ConsumerRunner {
     this.logger.log(
       `Consuming from "${this.source}" (concurrency ${this.concurrency}, prefetch ${this.prefetch})`,
     );
-    [...this.consumingListeners].forEach((listener) => listener());
+    this.waiters.consuming();
   }
 
   private sinkFor(consumer: Consumer): ConsumerSink {
@@ -272,7 +243,7 @@ export class ConsumerRunner {
     this.consumer = undefined;
     this.failuresInARow++;
     void consumer.close().catch(() => undefined);
-    this.giveBackWaiting();
+    this.deliveries.giveBackWaiting();
     if (this.state === 'stopping' || this.state === 'stopped') return;
     this.logger.warn(`Consumer of "${this.source}" failed: ${describe(error)}; recreating it`);
     if (this.state === 'running') this.ensureConsumer();
@@ -285,66 +256,7 @@ export class ConsumerRunner {
       this.options.observer?.givenBack(this.source);
       return;
     }
-    this.waiting.push(message);
-    this.pump();
-  }
-
-  private giveBackWaiting(): void {
-    for (const message of this.waiting.splice(0)) {
-      void message.nack();
-      this.options.observer?.givenBack(this.source);
-    }
-  }
-
-  private pump(): void {
-    while (this.state === 'running' && this.running.size < this.concurrency && this.waiting.length > 0) {
-      const task = this.handle(this.waiting.shift()!).finally(() => {
-        this.running.delete(task);
-        this.pump();
-      });
-      this.running.add(task);
-    }
-  }
-
-  /**
-   * With a logger reading MessageLogContext, processing and settling run in the message's
-   * log fields. Otherwise (the hot path) no fields are built.
-   */
-  private handle(message: Message): Promise<void> {
-    if (!MessageLogContext.recording) return this.processAndSettle(message);
-    const correlationId = message.context.correlationId;
-    const fields: MessageLogFields = correlationId
-      ? { messageId: message.id, queue: this.source, correlationId }
-      : { messageId: message.id, queue: this.source };
-    return MessageLogContext.run(fields, () => this.processAndSettle(message));
-  }
-
-  private async processAndSettle(message: Message): Promise<void> {
-    const startedAt = performance.now();
-    this.options.observer?.started(this.source);
-    let settlement: Settlement;
-    try {
-      // A message without a traceparent never touches the context API (the hot path).
-      const outcome = await (message.context.traceparent === undefined
-        ? invokeProcessor(this.processor, message, this.options.processTimeoutMs, this.lifetime.signal)
-        : traceProcess(message, this.source, () =>
-            invokeProcessor(this.processor, message, this.options.processTimeoutMs, this.lifetime.signal),
-          ));
-      settlement = this.policy.fromOutcome(outcome, message.attempt);
-    } catch (error) {
-      settlement = this.policy.fromError(error, message.attempt);
-    }
-    try {
-      await settleMessage(message, settlement, this.settleContext);
-      // Reset only by a completed settle: a consumer that delivers and then breaks (a
-      // channel the broker keeps closing) must still back off.
-      this.failuresInARow = 0;
-    } catch (error) {
-      this.logger.error(`Settling message ${message.id} of "${this.source}" failed: ${describe(error)}`);
-    }
-    if (settlement.kind === 'exit') this.exit(settlement.error);
-    const kind = settlement.kind === 'exit' || settlement.kind === 'released' ? 'returned' : settlement.kind;
-    this.options.observer?.settled(this.source, kind, (performance.now() - startedAt) / 1000);
+    this.deliveries.add(message);
   }
 
   /** The `exit` strategy: once, whichever message asked first; the runner drains, then calls `onExit`. */

@@ -5,10 +5,13 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { traceCarrierOf } from '@courier-nest/core/internal';
-import type { ClaimedWork } from '../inbox.store';
-import type { RunResult } from './handler-runner';
-import { INBOX_TRACER, traceHandlerRun } from './handler-tracing';
+import { JsonCodec } from '@courier-nest/core';
+import type { DataSource } from 'typeorm';
+import type { RegisteredHandler } from '../inbox.registry';
+import type { ClaimedWork, InboxStore } from '../inbox.store';
+import type { InboxHandlerFn } from '../interfaces/inbox-handler.interface';
+import { HandlerRunner } from './handler-runner';
+import { INBOX_TRACER } from './handler-tracing';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PRODUCER_SPAN = 'b7ad6b7169203331';
@@ -27,8 +30,15 @@ const work: ClaimedWork = {
   occurredAt: null,
   receivedAt: new Date(),
 };
-const done: RunResult = { outcome: 'done', durationMs: 1, committed: false };
 const exporter = new InMemorySpanExporter();
+const runner = new HandlerRunner({} as InboxStore, {} as DataSource, new JsonCodec());
+const handler = (handle: InboxHandlerFn): RegisteredHandler => ({
+  eventType: 'order_events',
+  handlerKey: 'reserve_stock',
+  options: {},
+  source: 'Stock.reserve',
+  handle,
+});
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -44,15 +54,19 @@ afterAll(() => {
 
 beforeEach(() => exporter.reset());
 
-describe('traceHandlerRun', () => {
+describe('HandlerRunner, the trace a handler runs in', () => {
   it('runs the attempt as it is, without the context API, when the message has no trace context', async () => {
     const getTracer = jest.spyOn(trace, 'getTracer');
     const withContext = jest.spyOn(context, 'with');
-    const active = await traceHandlerRun(work, null, async () => {
-      expect(trace.getSpanContext(context.active())).toBeUndefined();
-      return done;
-    });
-    expect(active).toBe(done);
+    const untraced = { ...work, headers: { 'x-correlation-id': 'req-42' } };
+    let inside: ReturnType<typeof trace.getSpanContext> | null = null;
+    const result = await runner.run(
+      untraced,
+      handler(() => void (inside = trace.getSpanContext(context.active()))),
+      1_000,
+    );
+    expect(result).toEqual({ outcome: 'done', committed: false });
+    expect(inside).toBeUndefined();
     expect(getTracer).not.toHaveBeenCalled();
     expect(withContext).not.toHaveBeenCalled();
     expect(exporter.getFinishedSpans()).toHaveLength(0);
@@ -61,11 +75,11 @@ describe('traceHandlerRun', () => {
 
   it("runs the handler in a span whose parent is the producer's, with the message's attributes", async () => {
     let inside: ReturnType<typeof trace.getSpanContext>;
-    await traceHandlerRun(work, traceCarrierOf(TRACEPARENT), async () => {
+    const handle = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       inside = trace.getSpanContext(context.active());
-      return done;
-    });
+    };
+    await runner.run(work, handler(handle), 1_000);
     const [span] = exporter.getFinishedSpans();
     expect(span).toMatchObject({
       name: 'inbox order_events reserve_stock',
@@ -90,15 +104,12 @@ describe('traceHandlerRun', () => {
   });
 
   it('marks the span as an error when the attempt failed', async () => {
-    const failed: RunResult = {
+    const never = handler(() => new Promise(() => undefined));
+    await expect(runner.run(work, never, 10)).resolves.toEqual({
       outcome: 'failed',
       reason: 'timeout',
-      durationMs: 10,
       error: 'timed out after 10 ms',
-    };
-    await expect(traceHandlerRun(work, traceCarrierOf(TRACEPARENT), async () => failed)).resolves.toBe(
-      failed,
-    );
+    });
     const [span] = exporter.getFinishedSpans();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'timed out after 10 ms' });
     expect(span.attributes['courier.inbox.failure']).toBe('timeout');

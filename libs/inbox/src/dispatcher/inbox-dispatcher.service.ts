@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { MessageLogContext, WireHeaders, type MessageLogFields } from '@courier-nest/core';
-import { delay, traceCarrierOf, WakeSignal } from '@courier-nest/core/internal';
+import { delay, WakeSignal } from '@courier-nest/core/internal';
 import { INBOX_DATA_SOURCE, RESOLVED_INBOX_OPTIONS } from '../inbox.constants';
 import type { ResolvedInboxOptions } from '../inbox-options.resolver';
 import { InboxRegistry } from '../inbox.registry';
@@ -16,7 +16,6 @@ import { InboxMetrics } from '../metrics/inbox.metrics';
 import { HandlerRunner, type RunResult } from './handler-runner';
 import { HandlerSlots } from './handler-slots';
 import { WAITING_RUNS_PER_SLOT } from './claim-on-receive';
-import { traceHandlerRun } from './handler-tracing';
 
 const MAX_ERROR_BACKOFF_MS = 30_000;
 const HELD_PER_SLOT = 4;
@@ -69,7 +68,7 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly registry: InboxRegistry,
     private readonly metrics: InboxMetrics,
   ) {
-    this.runner = new HandlerRunner(store, dataSource, options.codec);
+    this.runner = new HandlerRunner(store, dataSource, options.codec, metrics);
     this.slots = new HandlerSlots(options.dispatcher.concurrency);
     // A handler registered while running (InboxService.registerHandler) is claimed from the next claim on.
     registry.onHandlerAdded(() => this.learnHandlers());
@@ -266,20 +265,13 @@ export class InboxDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       claimed.map(async (work) => {
         const handler = this.registry.get(work.eventType, work.handlerKey);
         const timeoutMs = handler?.options.timeoutMs ?? this.options.handlerTimeoutMs;
-        const trace = traceCarrierOf(
-          work.headers[WireHeaders.traceparent],
-          work.headers[WireHeaders.tracestate],
-        );
-        // The handler runs in its message's log fields and trace (see MessageLogContext,
-        // traceHandlerRun); the batch's own bookkeeping below stays outside both.
+        // The handler runs in its message's log fields and trace (HandlerRunner's
+        // pipeline); the batch's own bookkeeping below stays outside both.
         if (!slotsTaken) await this.slots.take();
         try {
           // Its claim was given back while it waited (shutdown timed out): it runs elsewhere.
           if (this.claimsGivenBack) return { work, handler, result: null };
-          const result = await MessageLogContext.run(
-            logFields(work.messageId, work.eventType, work.handlerKey, work.headers),
-            () => traceHandlerRun(work, trace, () => this.runner.run(work, handler, timeoutMs, trace)),
-          );
+          const result = await this.runner.run(work, handler, timeoutMs);
           return { work, handler, result };
         } finally {
           this.slots.release();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { BoundedLabel, cachedSnapshot } from '@courier-nest/core/internal';
-import type { RunResult } from '../dispatcher/handler-runner';
+import type { RunResult } from '../dispatcher/handler-outcome.wrapper';
 import { InboxStore, type InboxStats } from '../inbox.store';
 import { makeStoreGaugeProvider } from './store-gauge.provider';
 
@@ -90,11 +90,15 @@ export class InboxMetrics {
     this.unhandledTotal.inc({ event_type: this.eventTypes.of(eventType) });
   }
 
+  /** A run settled with `status`, the one the database settled on (the last failed attempt is `dead`). */
   handled(handlerKey: string, status: 'done' | 'failed' | 'dead', result: RunResult): void {
-    const key = this.handlerKeys.of(handlerKey);
     const reason = result.outcome === 'done' ? 'ok' : result.reason;
-    this.handledTotal.inc({ handler_key: key, outcome: status, reason });
-    this.duration.observe({ handler_key: key }, result.durationMs / 1000);
+    this.handledTotal.inc({ handler_key: this.handlerKeys.of(handlerKey), outcome: status, reason });
+  }
+
+  /** A handler run took `durationSeconds` (reported by the handler pipeline's metrics wrapper). */
+  ran(handlerKey: string, durationSeconds: number): void {
+    this.duration.observe({ handler_key: this.handlerKeys.of(handlerKey) }, durationSeconds);
   }
 
   dead(handlerKey: string): void {
