@@ -32,6 +32,7 @@ import {
   CourierServer,
 } from '@courier-nest/microservices';
 import {
+  InvalidMessageError,
   OutboxModule,
   OutboxTransactionRequiredError,
   OutboxTransactions,
@@ -322,6 +323,41 @@ describe('CourierServer and CourierClientProxy in a hybrid app (HTTP + microserv
     expect(emitted.messages[0].properties.type).toBe('order_placed');
     const { rows } = await db.query(`SELECT id FROM "${businessSchema}".orders ORDER BY id`);
     expect(rows).toEqual([{ id: 3 }]);
+  });
+
+  it('emit() of a CourierRecord with delayMs publishes no earlier than that, within a poll interval after', async () => {
+    // When each message reached the broker, by this process's clock.
+    const arrivals = new Map<string, number>();
+    const { queue } = await probe.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await probe.channel.bindQueue(queue, EMITTED, '#');
+    await probe.channel.consume(queue, (m) => m && arrivals.set(String(m.properties.messageId), Date.now()), {
+      noAck: true,
+    });
+    const client = app.get(CourierClientProxy);
+    const tx = app.get(OutboxTransactions);
+    const before = Date.now();
+    const messageId = await tx.run(() =>
+      lastValueFrom(
+        client.emit<string>(EMITTED, new CourierRecord({ id: 5 }, { type: 'order_reminder', delayMs: 700 })),
+      ),
+    );
+    const committed = Date.now();
+    const arrivedAt = await waitFor(() => arrivals.get(messageId), 'the scheduled message on the broker');
+    expect(arrivedAt).toBeGreaterThanOrEqual(before + 700);
+    // The relay's poll interval here is 200 ms; a busy machine may add some.
+    expect(arrivedAt).toBeLessThanOrEqual(committed + 700 + 200 + 500);
+    await waitFor(() => emitted.ids().includes(messageId), 'the message in the suite’s queue');
+    expect(emitted.messages.at(-1)?.properties.type).toBe('order_reminder');
+  });
+
+  it('emit() of a CourierRecord with a bad schedule fails with InvalidMessageError naming the field', async () => {
+    const client = app.get(CourierClientProxy);
+    const tx = app.get(OutboxTransactions);
+    const error = await tx
+      .run(() => lastValueFrom(client.emit(EMITTED, new CourierRecord({ id: 6 }, { delayMs: -1 }))))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    expect(error).toMatchObject({ field: 'delayMs' });
   });
 
   it('emit() outside a transaction fails with OutboxTransactionRequiredError', async () => {

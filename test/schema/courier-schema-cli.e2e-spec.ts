@@ -77,6 +77,7 @@ describe('courier-schema command', () => {
       expect(out).toContain(`-- ${component} schema version 1 (create-tables) in schema "${schema}"`);
       expect(out).toContain(`-- ${component} schema version 2 (dead-page-indexes) in schema "${schema}"`);
     }
+    expect(out).toContain(`-- outbox schema version 3 (scheduled-messages) in schema "${schema}"`);
     expect(out).toContain('CREATE INDEX IF NOT EXISTS outbox_messages_dead_seq');
     expect(out).toContain('CREATE INDEX IF NOT EXISTS inbox_handler_states_dead_page');
     await db.query(out); // as psql would: one text, one transaction
@@ -94,7 +95,7 @@ describe('courier-schema command', () => {
         schema,
       ])
     ).rows.map((row) => row.table_name);
-    expect(tables).toEqual(['outbox_messages', 'outbox_schema_version']);
+    expect(tables).toEqual(['outbox_messages', 'outbox_scheduled_messages', 'outbox_schema_version']);
 
     const { rows } = await db.query(`SELECT max(version) AS version FROM "${schema}".outbox_schema_version`);
     const later = courierSchema([

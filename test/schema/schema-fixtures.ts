@@ -32,7 +32,7 @@ export const versionOneRows: Record<string, (schema: string) => string[]> = {
   ],
 };
 
-/** Every row of the chain's tables, ordered, for before/after comparisons. */
+/** Every row of the chain's tables that exist (a later step may make more), ordered, for before/after comparisons. */
 export async function tableRows(
   db: Client,
   chain: SchemaChain,
@@ -40,7 +40,11 @@ export async function tableRows(
 ): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for (const table of chain.tables) {
-    result[table] = (await db.query(`SELECT * FROM "${schema}"."${table}" ORDER BY 1, 2`)).rows;
+    const { rows } = await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+      `"${schema}"."${table}"`,
+    ]);
+    if (rows[0].present)
+      result[table] = (await db.query(`SELECT * FROM "${schema}"."${table}" ORDER BY 1, 2`)).rows;
   }
   return result;
 }

@@ -23,13 +23,15 @@ describe.each(chains)('%s schema: upgrade from version 1 to the current chain', 
     return tableRows(db, chain, schema);
   };
 
-  /** The rows of `schema` now, reduced to the columns the rows had before. */
+  /** The rows of `schema` now in the tables there were before, reduced to the columns they had. */
   const rowsAsBefore = async (schema: string, before: Record<string, unknown[]>) => {
     const now = await tableRows(db, chain, schema);
     return Object.fromEntries(
-      Object.entries(now).map(([table, rows]) => [
+      Object.keys(before).map((table) => [
         table,
-        rows.map((row) => pick(row as Record<string, unknown>, Object.keys(before[table][0] as object))),
+        now[table].map((row) =>
+          pick(row as Record<string, unknown>, Object.keys(before[table][0] as object)),
+        ),
       ]),
     );
   };

@@ -5,6 +5,7 @@ export * from './amqp/amqp-publish.mapper';
 export * from './concurrency/delay';
 export * from './concurrency/wake-signal';
 export * from './concurrency/with-timeout';
+export * from './envelope/message-schedule';
 export * from './envelope/message-validation';
 export * from './envelope/nul-character';
 export * from './metrics/bounded-label';

@@ -11,6 +11,9 @@ export const DEAD_BATCH = 1000;
 
 const COLUMNS = `seq, id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate,
   source, attempts, last_error, occurred_at, created_at`;
+/** The same of a scheduled message, which has not been tried yet. */
+const SCHEDULED_COLUMNS = `seq, id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent,
+  tracestate, source, 0 AS attempts, NULL AS last_error, occurred_at, created_at`;
 
 /**
  * The outbox statements of operator tools: dead-message pages, bulk requeue and purge,
@@ -36,22 +39,35 @@ export class OutboxDeadSql {
     this.prefix = statementPrefix('outbox', schema);
     // The (id) partial index of dead rows finds them; live rows are never touched.
     this.purgeIds = `DELETE FROM ${this.table} WHERE id = ANY($1::uuid[]) AND dead_at IS NOT NULL RETURNING id`;
-    // Reads the whole table, as `stats` does: the outbox holds only unpublished rows.
+    const scheduled = `${quoteIdentifier(schema, 'schema')}.outbox_scheduled_messages`;
+    // Reads the whole tables, as `stats` does: the outbox holds only unpublished rows.
+    // A scheduled message is pending (aged from its due time) once due, `scheduled` before.
     this.destinationStats = `SELECT destination,
-        count(*) FILTER (WHERE dead_at IS NULL)::int AS pending,
-        coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE dead_at IS NULL)) * 1000, 0)::float8
-          AS oldest_pending_age_ms,
-        count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead
-      FROM ${this.table} GROUP BY destination ORDER BY destination`;
+        sum(pending)::int AS pending, sum(dead)::int AS dead, sum(scheduled)::int AS scheduled,
+        coalesce(extract(epoch FROM clock_timestamp() - min(oldest)) * 1000, 0)::float8 AS oldest_pending_age_ms
+      FROM (SELECT destination, count(*) FILTER (WHERE dead_at IS NULL) AS pending,
+              count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead, 0 AS scheduled,
+              min(created_at) FILTER (WHERE dead_at IS NULL) AS oldest
+            FROM ${this.table} GROUP BY destination
+            UNION ALL
+            SELECT destination, count(*) FILTER (WHERE deliver_at <= now()), 0, count(*) FILTER (WHERE deliver_at > now()),
+              min(deliver_at) FILTER (WHERE deliver_at <= now())
+            FROM ${scheduled} GROUP BY destination) AS counted
+      GROUP BY destination ORDER BY destination`;
     // Live rows have no index on id (writes are the hot path, lookups by id are rare):
-    // this reads the table, which holds only what is not yet published.
+    // this reads the table, which holds only what is not yet published. Scheduled
+    // messages, which may be many, are found by their own index on id.
     this.findMessage = `SELECT ${COLUMNS}, dead_at,
         CASE WHEN dead_at IS NOT NULL THEN 'dead'
              WHEN lease_owner IS NOT NULL AND available_at > now() THEN 'leased'
              WHEN attempts > 0 THEN 'retrying'
              ELSE 'pending' END AS state,
         CASE WHEN dead_at IS NULL THEN available_at END AS available_at
-      FROM ${this.table} WHERE id = $1::uuid ORDER BY seq LIMIT 1`;
+      FROM ${this.table} WHERE id = $1::uuid
+      UNION ALL
+      SELECT ${SCHEDULED_COLUMNS}, NULL, 'scheduled', deliver_at
+      FROM ${scheduled} WHERE id = $1::uuid
+      ORDER BY seq LIMIT 1`;
   }
 
   /** One page: dead rows after `afterSeq` in seq order, `limit` of them (pass one more to learn if a next page exists). */

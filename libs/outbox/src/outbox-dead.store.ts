@@ -79,6 +79,7 @@ export class OutboxDeadStore {
       pending: r.pending,
       oldestPendingAgeMs: Math.max(0, Number(r.oldest_pending_age_ms)),
       dead: r.dead,
+      scheduled: r.scheduled,
     }));
   }
 

@@ -116,3 +116,27 @@ describe('toOutboxRow: NUL characters (PostgreSQL cannot store them)', () => {
     );
   });
 });
+
+describe('toOutboxRow: schedule', () => {
+  it('carries deliverAt or delayMs to the row, and null for neither', () => {
+    const at = new Date(Date.now() + 60_000);
+    expect(toOutboxRow({ ...message, deliverAt: at }, options)).toMatchObject({
+      deliverAt: at,
+      delayMs: null,
+    });
+    expect(toOutboxRow({ ...message, delayMs: 5_000 }, options)).toMatchObject({
+      deliverAt: null,
+      delayMs: 5_000,
+    });
+    expect(toOutboxRow(message, options)).toMatchObject({ deliverAt: null, delayMs: null });
+  });
+
+  it('refuses a bad schedule before anything is encoded, naming the field', () => {
+    expect(() => toOutboxRow({ ...message, delayMs: -1 }, options)).toThrow(
+      expect.objectContaining({ field: 'delayMs' }),
+    );
+    expect(() => toOutboxRow({ ...message, deliverAt: new Date(), delayMs: 0 }, options)).toThrow(
+      expect.objectContaining({ field: 'deliverAt' }),
+    );
+  });
+});

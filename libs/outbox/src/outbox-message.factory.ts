@@ -5,6 +5,7 @@ import {
   assertPayloadWithoutNul,
   assertTraceparent,
   assertUserHeaders,
+  checkSchedule,
   MAX_TRACESTATE_LENGTH,
   type TraceCarrier,
 } from '@courier-nest/core/internal';
@@ -51,6 +52,7 @@ export function toOutboxRow(
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new InvalidMessageError('occurredAt', 'Message occurredAt must be a valid Date.');
   }
+  const schedule = checkSchedule(message.deliverAt, message.delayMs);
   if (message.payload === undefined) {
     throw new InvalidMessageError('payload', 'Message payload is required (use null for "no data").');
   }
@@ -86,5 +88,6 @@ export function toOutboxRow(
     headers: { ...(message.headers ?? {}) },
     occurredAt,
     source: options.serviceName,
+    ...schedule,
   };
 }

@@ -10,6 +10,7 @@ import { OutboxSchemaInitializer } from './outbox-schema.initializer';
 import { OutboxService } from './outbox.service';
 import { OutboxNotificationListener } from './relay/outbox-notification.listener';
 import { OutboxRelay, RELAY_OBSERVER } from './relay/outbox-relay.service';
+import { ScheduledMessagesMover } from './relay/scheduled-messages.mover';
 import { OutboxTransactions } from './transaction/outbox-transactions.service';
 import { TransactionalInterceptor } from './transaction/transactional.interceptor';
 
@@ -28,6 +29,7 @@ import { TransactionalInterceptor } from './transaction/transactional.intercepto
     ...outboxMetricProviders,
     OutboxSchemaInitializer,
     OutboxRelay,
+    ScheduledMessagesMover,
     OutboxNotificationListener,
     OutboxService,
     OutboxTransactions,

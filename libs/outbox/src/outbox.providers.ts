@@ -11,8 +11,11 @@ import { OutboxDeadSql } from './outbox-dead.sql';
 import { OutboxDeadStore } from './outbox-dead.store';
 import { OutboxSql } from './outbox.sql';
 import { OutboxStore } from './outbox.store';
+import { OutboxScheduleSql } from './outbox-schedule.sql';
+import { OutboxScheduleStore } from './outbox-schedule.store';
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
 import { OutboxRelay } from './relay/outbox-relay.service';
+import { ScheduledMessagesMover } from './relay/scheduled-messages.mover';
 
 export const outboxCoreProviders: Provider[] = [
   {
@@ -29,6 +32,12 @@ export const outboxCoreProviders: Provider[] = [
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
   },
   {
+    provide: OutboxScheduleStore,
+    useFactory: (store: OutboxStore, options: ResolvedOutboxOptions, dataSource: DataSource) =>
+      new OutboxScheduleStore(postgresPool(dataSource), new OutboxScheduleSql(options.schema), store.sql),
+    inject: [OutboxStore, RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
+  },
+  {
     provide: OutboxDeadStore,
     useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
       new OutboxDeadStore(postgresPool(dataSource), new OutboxDeadSql(options.schema)),
@@ -36,12 +45,15 @@ export const outboxCoreProviders: Provider[] = [
   },
   {
     provide: OutboxCommitSubscriber,
-    useFactory: (relay: OutboxRelay, dataSource: DataSource) => {
-      const subscriber = new OutboxCommitSubscriber((seqs) => relay.wake(seqs));
+    useFactory: (relay: OutboxRelay, mover: ScheduledMessagesMover, dataSource: DataSource) => {
+      const subscriber = new OutboxCommitSubscriber(
+        (seqs) => relay.wake(seqs),
+        (dueInMs) => mover.offer(dueInMs),
+      );
       dataSource.subscribers.push(subscriber);
       return subscriber;
     },
-    inject: [OutboxRelay, OUTBOX_DATA_SOURCE],
+    inject: [OutboxRelay, ScheduledMessagesMover, OUTBOX_DATA_SOURCE],
   },
 ];
 

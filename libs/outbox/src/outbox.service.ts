@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
 import { InvalidMessageError, type OutgoingMessage } from '@courier-nest/core';
 import { captureTraceContext, FilterChecks } from '@courier-nest/core/internal';
@@ -7,7 +8,8 @@ import { toOutboxRow } from './outbox-message.factory';
 import { RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import { OutboxMessages } from './outbox.messages';
 import type { ResolvedOutboxOptions } from './outbox-options.resolver';
-import { OutboxStore, type DeadOutboxMessage, type OutboxStats } from './outbox.store';
+import { OutboxStore, type DeadOutboxMessage, type OutboxRowInput, type OutboxStats } from './outbox.store';
+import { OutboxScheduleStore, type ScheduledInsert } from './outbox-schedule.store';
 import { OutboxDeadStore } from './outbox-dead.store';
 import { checkDeadOutboxFilter, checkDeadOutboxQuery } from './outbox-dead.query';
 import type {
@@ -19,6 +21,7 @@ import type {
 } from './interfaces/outbox-dead.interface';
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
 import { OutboxRelay } from './relay/outbox-relay.service';
+import { ScheduledMessagesMover } from './relay/scheduled-messages.mover';
 import { OutboxTransactions } from './transaction/outbox-transactions.service';
 
 /**
@@ -34,6 +37,8 @@ export class OutboxService {
     private readonly relay: OutboxRelay,
     private readonly commits: OutboxCommitSubscriber,
     private readonly dead: OutboxDeadStore,
+    private readonly schedule: OutboxScheduleStore,
+    private readonly scheduled: ScheduledMessagesMover,
   ) {}
 
   /**
@@ -47,6 +52,9 @@ export class OutboxService {
    * A message without `traceparent` gets the W3C trace context active here (an HTTP
    * request's span, an inbox handler's), so the consumer's handler continues the same
    * trace. `traceparent: null` opts a message out.
+   *
+   * A message with `deliverAt` or `delayMs` is published no earlier than that (database
+   * clock), within one `relay.pollIntervalMs` after it; see docs/outbox.md#scheduled-delivery.
    *
    * @example
    * await dataSource.transaction(async (manager) => {
@@ -76,15 +84,29 @@ export class OutboxService {
     if (queryRunner?.isTransactionActive) {
       const client = await queryRunner.connect();
       await this.store.lockKeys(client, keys);
-      this.commits.track(queryRunner, await this.store.insert(client, rows, notifyChannel));
+      const { seqs, nextDueInMs } = await this.insert(client, rows, notifyChannel);
+      this.commits.track(queryRunner, seqs, nextDueInMs);
     } else {
       if (this.options.requireTransaction)
         throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
       // Autocommit: the advisory locks would end with the statement, so per-key order
       // across concurrent autocommit writers of one key rests on the sequence alone.
-      this.relay.wake(await this.store.insert(null, rows, notifyChannel));
+      const { seqs, nextDueInMs } = await this.insert(null, rows, notifyChannel);
+      if (seqs.length > 0) this.relay.wake(seqs);
+      if (nextDueInMs !== null) this.scheduled.offer(nextDueInMs);
     }
     return rows.map((r) => r.id);
+  }
+
+  /** Messages without a schedule take the plain INSERT, as if scheduling did not exist. */
+  private async insert(
+    client: PoolClient | null,
+    rows: OutboxRowInput[],
+    notifyChannel: string | null,
+  ): Promise<ScheduledInsert> {
+    if (rows.some((r) => r.deliverAt != null || r.delayMs != null))
+      return this.schedule.insert(client, rows, notifyChannel);
+    return { seqs: await this.store.insert(client, rows, notifyChannel), nextDueInMs: null };
   }
 
   /** Backlog figures for health and metrics. */

@@ -1,5 +1,9 @@
 import { quoteIdentifier, RELAXED_COMMIT, statementPrefix } from '@courier-nest/core/internal';
 
+/** The columns `publish` writes, in the order of the arrays it binds. */
+export const MESSAGE_COLUMNS =
+  'id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate, source, occurred_at';
+
 /**
  * Every statement the outbox runs, built once per schema. Each has a stable name so
  * node-postgres prepares it once per connection and then only binds parameters.
@@ -28,8 +32,7 @@ export class OutboxSql {
     const tokenSeq = `${quoteIdentifier(schema, 'schema')}.outbox_lease_token_seq`;
     this.prefix = statementPrefix('outbox', schema);
 
-    const insertColumns =
-      'id, destination, type, key, payload, headers, correlation_id, causation_id, traceparent, tracestate, source, occurred_at';
+    const insertColumns = MESSAGE_COLUMNS;
     const rows = `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
                          $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
     this.insert = `INSERT INTO ${table} (${insertColumns}) SELECT * FROM ${rows} RETURNING seq`;
@@ -101,12 +104,23 @@ export class OutboxSql {
       WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
     this.releaseOwner = `UPDATE ${table} SET lease_owner = NULL, available_at = now()
       WHERE lease_owner = $1 AND dead_at IS NULL AND available_at > now()`;
-    this.stats = `SELECT count(*) FILTER (WHERE dead_at IS NULL)::int AS pending,
-        count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
-        count(*) FILTER (WHERE dead_at IS NULL AND attempts > 0)::int AS retrying,
-        coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE dead_at IS NULL)) * 1000, 0)::float8
+    // Scheduled messages count as pending only once due (and not yet moved: no relay ran
+    // then), aged from their due time; until then they are `scheduled`, so a message for
+    // tomorrow raises no backlog alert today.
+    const scheduled = `${quoteIdentifier(schema, 'schema')}.outbox_scheduled_messages`;
+    this.stats = `WITH m AS (SELECT count(*) FILTER (WHERE dead_at IS NULL)::int AS pending,
+          count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+          count(*) FILTER (WHERE dead_at IS NULL AND attempts > 0)::int AS retrying,
+          min(created_at) FILTER (WHERE dead_at IS NULL) AS oldest
+        FROM ${table}),
+      s AS (SELECT count(*) FILTER (WHERE deliver_at > now())::int AS scheduled,
+          count(*) FILTER (WHERE deliver_at <= now())::int AS overdue,
+          min(deliver_at) FILTER (WHERE deliver_at <= now()) AS oldest
+        FROM ${scheduled})
+      SELECT m.pending + s.overdue AS pending, m.dead, m.retrying, s.scheduled,
+        coalesce(extract(epoch FROM clock_timestamp() - least(m.oldest, s.oldest)) * 1000, 0)::float8
           AS oldest_pending_age_ms
-      FROM ${table}`;
+      FROM m, s`;
     this.listDead = `SELECT id, destination, type, key, attempts, last_error, created_at, dead_at FROM ${table}
       WHERE dead_at IS NOT NULL AND ($1::text IS NULL OR destination = $1) ORDER BY seq LIMIT $2`;
     this.requeueDead = `UPDATE ${table} SET dead_at = NULL, attempts = 0, last_error = NULL, lease_owner = NULL,

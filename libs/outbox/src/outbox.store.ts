@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange } from '@courier-nest/core/internal';
+import { tidRange, type MessageSchedule } from '@courier-nest/core/internal';
 import type { OutboxDelivery } from '@courier-nest/core';
 import { OutboxSql } from './outbox.sql';
 
@@ -15,10 +15,14 @@ export interface ClaimedRow extends OutboxDelivery {
 }
 
 export interface OutboxStats {
+  /** Messages not dead that are due: waiting, leased, backing off (scheduled ones once their time came). */
   pending: number;
   dead: number;
   retrying: number;
+  /** Age of the oldest pending message: from its write, or from its due time if it was scheduled. */
   oldestPendingAgeMs: number;
+  /** Scheduled messages whose time has not come yet. */
+  scheduled: number;
 }
 
 export interface DeadOutboxMessage {
@@ -32,8 +36,8 @@ export interface DeadOutboxMessage {
   deadAt: Date;
 }
 
-/** The row a `publish` call writes. */
-export type OutboxRowInput = OutboxDelivery;
+/** The row a `publish` call writes, with when it asked to be published (absent or null: once committed). */
+export interface OutboxRowInput extends OutboxDelivery, Partial<MessageSchedule> {}
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
@@ -166,6 +170,7 @@ export class OutboxStore {
       dead: row.dead,
       retrying: row.retrying,
       oldestPendingAgeMs: Math.max(0, Number(row.oldest_pending_age_ms)),
+      scheduled: row.scheduled,
     };
   }
 

@@ -30,7 +30,9 @@ export function messageJourney(
       at: outbox.createdAt,
       what: `written to the outbox for "${outbox.destination}" (${outbox.type})`,
     });
-    if (outbox.deadAt) {
+    if (outbox.state === 'scheduled' && outbox.availableAt) {
+      steps.push({ at: outbox.availableAt, what: 'scheduled: to be published from then on' });
+    } else if (outbox.deadAt) {
       steps.push({
         at: outbox.deadAt,
         what: `dead in the outbox after ${outbox.attempts} attempts: ${outbox.lastError ?? 'no error recorded'}`,

@@ -50,4 +50,19 @@ export interface OutgoingMessage<TPayload = unknown> {
   headers?: Record<string, string>;
   /** @default now */
   occurredAt?: Date;
+  /**
+   * Publish no earlier than this time (compared with the database clock). A time that is
+   * not later than the write means "now". At most `MAX_SCHEDULE_DELAY_MS` ahead; not with
+   * `delayMs`.
+   * @default null (publish once committed)
+   * @example { ..., deliverAt: new Date(order.expiresAt) }
+   */
+  deliverAt?: Date | null;
+  /**
+   * Publish no earlier than this many milliseconds after the write (database clock). A
+   * non-negative integer, at most `MAX_SCHEDULE_DELAY_MS`; 0 means now. Not with `deliverAt`.
+   * @default null (publish once committed)
+   * @example { ..., delayMs: 15 * 60_000 }
+   */
+  delayMs?: number | null;
 }

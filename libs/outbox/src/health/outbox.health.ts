@@ -17,7 +17,8 @@ export interface OutboxHealthThresholds {
 
 /**
  * Terminus indicator: relay running, broker connected, backlog, oldest pending age,
- * messages retrying and dead.
+ * messages retrying and dead, and scheduled ones (which count in none of the others
+ * before their time).
  *
  * @example
  * @Get('ready') @HealthCheck()
@@ -57,6 +58,7 @@ export class OutboxHealthIndicator {
       retrying: stats.retrying,
       dead: stats.dead,
       oldestPendingAgeMs: Math.round(stats.oldestPendingAgeMs),
+      scheduled: stats.scheduled,
     };
     const problems: string[] = [];
     if (relayEnabled && !relayRunning) problems.push('relay not running');

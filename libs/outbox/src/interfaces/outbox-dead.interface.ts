@@ -54,24 +54,27 @@ export interface DeadOutboxPage {
 /** What the outbox holds for one destination. */
 export interface OutboxDestinationStats {
   destination: string;
-  /** Messages not dead: waiting, leased or backing off. */
+  /** Messages not dead that are due: waiting, leased or backing off (scheduled ones once their time came). */
   pending: number;
-  /** Age of the oldest of those, from its INSERT (database clock); 0 when there is none. */
+  /** Age of the oldest of those, from its INSERT or its due time if it was scheduled (database clock); 0 when there is none. */
   oldestPendingAgeMs: number;
   dead: number;
+  /** Scheduled messages whose time has not come yet. */
+  scheduled: number;
 }
 
 /**
- * Where a message is in the outbox: `pending` (waiting, never failed), `leased` (a relay
- * is publishing it now), `retrying` (failed before, waiting for its next attempt) or
- * `dead`. A published message is no longer in the outbox.
+ * Where a message is in the outbox: `scheduled` (its time has not come, or it has and no
+ * relay moved it yet), `pending` (waiting, never failed), `leased` (a relay is publishing
+ * it now), `retrying` (failed before, waiting for its next attempt) or `dead`. A published
+ * message is no longer in the outbox.
  */
-export type OutboxMessageState = 'pending' | 'leased' | 'retrying' | 'dead';
+export type OutboxMessageState = 'scheduled' | 'pending' | 'leased' | 'retrying' | 'dead';
 
 /** A message still in the outbox, whatever its state. */
 export interface OutboxMessageRecord extends Omit<DeadOutboxEntry, 'deadAt'> {
   state: OutboxMessageState;
-  /** When it is next due (for a leased message: when its lease ends); null when dead. */
+  /** When it is next due (scheduled: its time; leased: when its lease ends); null when dead. */
   availableAt: Date | null;
   deadAt: Date | null;
 }

@@ -15,9 +15,10 @@ export const OutboxMetricNames = {
   backlog: 'courier_outbox_backlog_messages',
   oldestAge: 'courier_outbox_oldest_pending_age_seconds',
   deadNow: 'courier_outbox_dead_messages',
+  scheduled: 'courier_outbox_scheduled_messages',
 } as const;
 
-// One stats query serves the three gauges of a scrape.
+// One stats query serves the four gauges of a scrape.
 const statsOf = cachedSnapshot(1_000, (store: OutboxStore): Promise<OutboxStats> => store.stats());
 
 export const outboxMetricProviders = [
@@ -60,6 +61,11 @@ export const outboxMetricProviders = [
     { name: OutboxMetricNames.deadNow, help: 'Dead messages kept in the outbox' },
     OutboxStore,
     async (gauge, store: OutboxStore) => gauge.set((await statsOf(store)).dead),
+  ),
+  makeStoreGaugeProvider(
+    { name: OutboxMetricNames.scheduled, help: 'Scheduled messages whose time has not come yet' },
+    OutboxStore,
+    async (gauge, store: OutboxStore) => gauge.set((await statsOf(store)).scheduled),
   ),
 ];
 

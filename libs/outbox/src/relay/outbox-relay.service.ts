@@ -16,6 +16,7 @@ import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
 import { delay, WakeSignal } from '@courier-nest/core/internal';
 import { emptyResult, sortOutcomes } from './batch-outcomes';
+import { ScheduledMessagesMover } from './scheduled-messages.mover';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
 
@@ -47,6 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
     private readonly store: OutboxStore,
+    private readonly scheduled: ScheduledMessagesMover,
     @Optional() @Inject(OUTBOX_PUBLISHER) private readonly publisher?: OutboxPublisher,
     @Optional() @Inject(RELAY_OBSERVER) private readonly observer?: RelayObserver,
   ) {}
@@ -80,6 +82,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = false;
     this.stopped = new AbortController();
     for (let i = 0; i < this.options.relay.concurrency; i++) this.workers.push(this.work());
+    // Scheduled messages reach the outbox while a relay runs, moved when they come due.
+    this.scheduled.start((seqs) => this.wake(seqs));
     this.logger.log(`Relay ${this.processorId} started (${this.options.relay.concurrency} workers)`);
   }
 
@@ -92,11 +96,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = true;
     this.stopped.abort();
     this.signal.notify();
+    const moverStopped = this.scheduled.stop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.options.relay.shutdownTimeoutMs);
     });
-    const outcome = await Promise.race([Promise.allSettled(this.workers), timedOut]);
+    const outcome = await Promise.race([Promise.allSettled([...this.workers, moverStopped]), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout')
       this.logger.warn('In-flight batches did not finish in time; releasing their leases');

@@ -11,7 +11,14 @@ export interface SessionAnswer {
 export interface OverviewAnswer {
   at: string;
   outbox: {
-    destinations: { destination: string; pending: number; oldestPendingAgeMs: number | null; dead: number }[];
+    destinations: {
+      destination: string;
+      pending: number;
+      oldestPendingAgeMs: number | null;
+      dead: number;
+      /** Scheduled messages whose time has not come (consoles of releases before scheduling omit it). */
+      scheduled?: number;
+    }[];
   } | null;
   inbox: {
     handlers: {
