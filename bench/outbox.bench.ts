@@ -22,7 +22,12 @@ import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
 import { measureLatencySweep } from './phases/latency-sweep';
 import { measurePublishCost } from './phases/publish-cost';
-import { measureRawInsert, measureRawPublish, measureRoundTrips } from './phases/raw-ceilings';
+import {
+  measureRawInsert,
+  measureRawPublish,
+  measureRoundTrips,
+  type RateResult,
+} from './phases/raw-ceilings';
 import { measureDrain, type DrainResult, type DrainSettings } from './phases/relay-drain';
 import { BenchContext } from './support/bench-context';
 import {
@@ -61,6 +66,7 @@ const PUBLISH_COST_P50_MAX_MS = 1;
 const count = (n: number) => n.toLocaleString('en-US');
 const rates = (values: number[]) => values.map((v) => count(Math.round(v))).join(' / ');
 const load = () => loadavg()[0].toFixed(2);
+const fsyncs = (r: RateResult) => `${(r.walSyncsPerTx ?? Number.NaN).toFixed(2)} WAL fsyncs/tx`;
 
 async function main(): Promise<void> {
   const context = await BenchContext.open();
@@ -72,11 +78,16 @@ async function main(): Promise<void> {
       context.note(
         `raw ceiling B (${run}/${RUNS}): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections, ${RAW_INSERT_MS / 1000} s`,
       );
-      return (await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS)).perSecond;
+      return measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS);
     };
 
     // Ceiling B first: the latency sweeps offer fractions of it.
-    const ceilingB = [await rawInsert(1)];
+    const rawB = [await rawInsert(1)];
+    context.note(`raw ceiling B': the same with a NOTIFY in each transaction, as the outbox's insert`);
+    const rawNotify = await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS, {
+      notify: true,
+    });
+    const ceilingB = rawB.map((r) => r.perSecond);
     const quiet = await measureLatencySweep(
       context,
       'quiet start',
@@ -124,7 +135,8 @@ async function main(): Promise<void> {
     );
     const floor = await measureRoundTrips(context, ROUND_TRIPS);
 
-    ceilingB.push(await rawInsert(2));
+    rawB.push(await rawInsert(2));
+    ceilingB.push(rawB[1].perSecond);
 
     context.note(`raw ceiling A (2/${RUNS}): ${MESSAGES} confirmed publishes`);
     ceilingRuns.push((await measureRawPublish(context, MESSAGES)).perSecond);
@@ -142,7 +154,12 @@ async function main(): Promise<void> {
       {
         figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${rates(ceilingB)})`,
         value: fmtRate(ceilingB[0], 'tx/s'),
-        target: 'ceiling B: run 1 sets the rates below',
+        target: `ceiling B: run 1 sets the rates below; ${fsyncs(rawB[0])}`,
+      },
+      {
+        figure: `B' the same + pg_notify in each tx (as the outbox's insert does)`,
+        value: fmtRate(rawNotify.perSecond, 'tx/s'),
+        target: `${fmtPct(rawNotify.perSecond / ceilingB[0])} of B (context); ${fsyncs(rawNotify)}`,
       },
       { figure: `relay drain of ${count(MESSAGES)} pre-written rows, batchSize x concurrency`, value: '' },
     ];

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { connect } from 'amqplib';
 import type { Pool } from 'pg';
 import { OUTBOX_PUBLISHER, type OutboxPublisher } from '@courier-nest/core';
+import type { OutboxModuleOptions } from '@courier-nest/outbox';
 import { RabbitMQConnection } from '@courier-nest/rabbitmq';
 import { AMQP_URL } from '../../test/harness/env';
 import { waitFor } from '../../test/harness/wait-for';
@@ -14,6 +15,13 @@ import { CpuMeter, type CpuReading } from '../support/inbox-probes';
 import { readRelayCounters } from '../support/relay-counters';
 import { RelayProbes, type RelayActivity } from '../support/relay-probes';
 
+/** How the phase's outbox app is set up; nothing set = the defaults (relay, pool of 10). */
+export interface LatencyAppOptions {
+  relay?: Omit<NonNullable<OutboxModuleOptions['relay']>, 'enabled'>;
+  poolSize?: number;
+  outbox?: Partial<OutboxModuleOptions>;
+}
+
 export interface LatencyResult {
   /** The offered rate, msg/s. */
   rate: number;
@@ -23,6 +31,8 @@ export interface LatencyResult {
   errors: number;
   /** Arrival minus commit, ms, one per message. */
   latencies: number[];
+  /** ms per producer transaction (BEGIN, publish, COMMIT), from its start, pool wait included. */
+  txMs: number[];
   /** Per message, ms: commit → its claim began, the claim call, claimed → confirmed, confirmed → arrival. */
   steps: { wake: number[]; claim: number[]; publish: number[]; deliver: number[] };
   /** The relay's statements during the measured messages (not the warm-up). */
@@ -52,11 +62,11 @@ export async function measureCommitLatency(
   context: BenchContext,
   rate: number,
   durationMs: number,
-  relay: { batchSize?: number; concurrency?: number } = {},
+  app: LatencyAppOptions = {},
 ): Promise<LatencyResult> {
   const schema = context.newSchema('latency');
   const meter = await DbActivityMeter.start(context.db);
-  const bench = await bootBenchApp(schema, { enabled: true, ...relay });
+  const bench = await bootBenchApp(schema, { ...app.relay, enabled: true }, app.poolSize, app.outbox);
   const consumerConnection = await connect(AMQP_URL);
   let probes: RelayProbes | undefined;
   let measured: Omit<LatencyResult, 'db' | 'phaseMessages'>;
@@ -85,7 +95,7 @@ export async function measureCommitLatency(
     const cpuMeter = new CpuMeter();
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
-    const { ms, errors } = await runOpenLoop(rate, total, writer(context, bench), commits);
+    const { ms, errors, txMs } = await runOpenLoop(rate, total, writer(context, bench), commits);
     loop.disable();
     const cpu = cpuMeter.stop();
     await waitFor(
@@ -121,6 +131,7 @@ export async function measureCommitLatency(
       achievedRate: commits.size / (ms / 1000),
       errors,
       latencies,
+      txMs,
       steps,
       relay: activity,
       relayFailures,

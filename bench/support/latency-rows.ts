@@ -62,6 +62,7 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
   const row = (label: string, cell: (p: (typeof points)[number]) => string) => [label, ...points.map(cell)];
   const grid = [
     row('msg/s offered', (p) => String(p.result.rate)),
+    row('producer tx, pool wait incl.', (p) => ms(p.result.txMs)),
     row('commit -> arrival', (p) => ms(p.result.latencies)),
     row('  commit -> its claim begins', (p) => ms(p.result.steps.wake)),
     row('  claim statement (pool wait incl.)', (p) => ms(p.result.steps.claim)),
@@ -83,9 +84,10 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
       'pool: waiting for a conn, mean / max',
       (p) => `${p.result.relay.poolWaitingMean.toFixed(2)} / ${p.result.relay.poolWaitingMax}`,
     ),
-    row('CPU busy: machine / node / pg / rabbit', (p) => {
+    row('machine CPU busy', (p) => `${Math.round(p.result.cpu.machineBusy * 100)}%`),
+    row('cores used: node / pg / rabbit', (p) => {
       const c = p.result.cpu;
-      return `${Math.round(c.machineBusy * 100)}% / ${c.nodeCores.toFixed(2)} / ${c.postgresCores.toFixed(2)} / ${c.brokerCores.toFixed(2)}`;
+      return `${c.nodeCores.toFixed(2)} / ${c.postgresCores.toFixed(2)} / ${c.brokerCores.toFixed(2)}`;
     }),
     row(
       'event-loop delay ms, p99 / max',
@@ -95,6 +97,9 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
     row('WAL fsyncs per msg (server)', (p) => per(p.result.db.walSyncs, p.result.phaseMessages)),
     row('WAL kB per msg (server)', (p) => per(p.result.db.walBytes / 1024, p.result.phaseMessages)),
     row('WAL full-page images per msg', (p) => per(p.result.db.walFullPages, p.result.phaseMessages)),
+    row('buffers written by backends per msg', (p) =>
+      per(p.result.db.backendBufferWrites, p.result.phaseMessages),
+    ),
     row(
       'autovacuum workers, mean / max',
       (p) => `${p.result.db.autovacuumMean.toFixed(2)} / ${p.result.db.autovacuumMax}`,

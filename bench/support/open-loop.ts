@@ -5,6 +5,8 @@ export interface OpenLoopResult {
   /** Wall time from the first start to the last commit, ms. */
   ms: number;
   errors: number;
+  /** ms per write, from its scheduled start to its commit: waiting for a pooled connection included. */
+  txMs: number[];
 }
 
 /**
@@ -21,10 +23,13 @@ export async function runOpenLoop(
 ): Promise<OpenLoopResult> {
   const inFlight = new Set<Promise<void>>();
   let errors = 0;
+  const txMs: number[] = [];
   const writeOne = async (seq: number) => {
+    const started = performance.now();
     try {
       const id = await write(seq);
       commits.set(id, clock());
+      txMs.push(performance.now() - started);
     } catch {
       errors++;
     }
@@ -41,5 +46,5 @@ export async function runOpenLoop(
     if (launched < total) await delay(1);
   }
   await Promise.all(inFlight);
-  return { ms: performance.now() - started, errors };
+  return { ms: performance.now() - started, errors, txMs };
 }
