@@ -25,6 +25,7 @@ import { measureRawInsert } from './phases/raw-ceilings';
 import { BenchContext } from './support/bench-context';
 import {
   fmtMs,
+  fmtPct,
   fmtRate,
   max,
   percentile,
@@ -63,6 +64,10 @@ async function main(): Promise<void> {
       return (await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS)).perSecond;
     };
     const ceilingB = [await rawInsert(1)];
+    context.note(`raw ceiling B': the same with a NOTIFY in each transaction, as the outbox's insert`);
+    const withNotify = await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS, {
+      notify: true,
+    });
 
     const results: Array<{ fraction: number; result: EndToEndResult }> = [];
     for (const fraction of FRACTIONS) {
@@ -82,6 +87,11 @@ async function main(): Promise<void> {
         figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${ceilingB.map((b) => fmtRate(b, 'tx/s')).join(' / ')})`,
         value: fmtRate(ceilingB[0], 'tx/s'),
         target: 'ceiling B: run 1 sets the rates below',
+      },
+      {
+        figure: `B' the same + pg_notify in each tx (as the outbox's insert does)`,
+        value: fmtRate(withNotify.perSecond, 'tx/s'),
+        target: `${fmtPct(withNotify.perSecond / ceilingB[0])} of B (context)`,
       },
       {
         figure: `commit (outbox app) -> handler ran (inbox app), ${DURATION_MS / 1000} s per rate`,

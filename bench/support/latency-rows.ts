@@ -85,9 +85,10 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
       (p) => `${p.result.relay.poolWaitingMean.toFixed(2)} / ${p.result.relay.poolWaitingMax}`,
     ),
     row('machine CPU busy', (p) => `${Math.round(p.result.cpu.machineBusy * 100)}%`),
-    row('cores used: node / pg / rabbit', (p) => {
-      const c = p.result.cpu;
-      return `${c.nodeCores.toFixed(2)} / ${c.postgresCores.toFixed(2)} / ${c.brokerCores.toFixed(2)}`;
+    row('CPU ms per msg: node / pg / rabbit', (p) => {
+      const { cpu, achievedRate } = p.result;
+      const each = (cores: number) => ((cores * 1000) / achievedRate).toFixed(2);
+      return `${each(cpu.nodeCores)} / ${each(cpu.postgresCores)} / ${each(cpu.brokerCores)}`;
     }),
     row(
       'event-loop delay ms, p99 / max',
