@@ -3,7 +3,7 @@
  * app (its relay at the defaults) and an inbox app fed from RabbitMQ (bridge and
  * dispatcher at the defaults, one trivial @InboxHandler) run as two child processes;
  * the producer commits one message per transaction, open loop, at fractions of the raw
- * single-row INSERT-commit ceiling (B) this same run measured first.
+ * single-row INSERT-commit ceiling (B) this same run measured first (best of two).
  *
  *   npm run bench:e2e
  *
@@ -59,11 +59,13 @@ async function main(): Promise<void> {
     const { postgres, rabbitmq } = await context.versions();
     const rawInsert = async (run: number) => {
       context.note(
-        `raw ceiling B (${run}/2): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections`,
+        `raw ceiling B (${run}/3): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections`,
       );
       return (await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS)).perSecond;
     };
-    const ceilingB = [await rawInsert(1)];
+    // Best of two (a neighbour's burst only slows a run) sets the rates; a third at the end is context.
+    const ceilingB = [await rawInsert(1), await rawInsert(2)];
+    const bestB = Math.max(...ceilingB);
     context.note(`raw ceiling B': the same with a NOTIFY in each transaction, as the outbox's insert`);
     const withNotify = await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS, {
       notify: true,
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
 
     const results: Array<{ fraction: number; result: EndToEndResult }> = [];
     for (const fraction of FRACTIONS) {
-      const rate = Math.max(1, Math.round(ceilingB[0] * fraction));
+      const rate = Math.max(1, Math.round(bestB * fraction));
       context.note(`end to end at ${pct(fraction)} of B = ${fmtRate(rate)} for ${DURATION_MS / 1000} s`);
       const result = await measureEndToEnd(context, rate, DURATION_MS);
       context.note(
@@ -80,18 +82,18 @@ async function main(): Promise<void> {
       );
       results.push({ fraction, result });
     }
-    ceilingB.push(await rawInsert(2));
+    ceilingB.push(await rawInsert(3));
 
     const rows: TableRow[] = [
       {
-        figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${ceilingB.map((b) => fmtRate(b, 'tx/s')).join(' / ')})`,
-        value: fmtRate(ceilingB[0], 'tx/s'),
-        target: 'ceiling B: run 1 sets the rates below',
+        figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${ceilingB.map((b) => fmtRate(b, 'tx/s')).join(' / ')}, the last at the end)`,
+        value: fmtRate(bestB, 'tx/s'),
+        target: 'ceiling B: best of the first two sets the rates below',
       },
       {
         figure: `B' the same + pg_notify in each tx (as the outbox's insert does)`,
         value: fmtRate(withNotify.perSecond, 'tx/s'),
-        target: `${fmtPct(withNotify.perSecond / ceilingB[0])} of B (context)`,
+        target: `${fmtPct(withNotify.perSecond / bestB)} of B (context)`,
       },
       {
         figure: `commit (outbox app) -> handler ran (inbox app), ${DURATION_MS / 1000} s per rate`,

@@ -6,10 +6,11 @@
  *   npm run bench:outbox
  *
  * Latency is a sweep of producer rates, each a fraction of ceiling B (single-row INSERT
- * commits) measured first in this run, and runs twice: on a quiet start, and right
+ * commits, best of two runs) measured first in this run, and runs twice: on a quiet start, and right
  * after the drain phases (when the server still digests 300,000 deleted rows). A second
  * table says where each message's time went and what the relay and the server did per
- * message meanwhile.
+ * message meanwhile ("node" is this process: the producer, the relay and the consumer;
+ * PostgreSQL's and RabbitMQ's CPU and WAL counts are the whole servers', neighbours included).
  *
  * Needs PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL), as the e2e suites do.
  * Creates its own schemas, exchange and queue and removes them at the end. Progress
@@ -76,22 +77,24 @@ async function main(): Promise<void> {
     const { postgres, rabbitmq } = await context.versions();
     const rawInsert = async (run: number) => {
       context.note(
-        `raw ceiling B (${run}/${RUNS}): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections, ${RAW_INSERT_MS / 1000} s`,
+        `raw ceiling B (${run}/3): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections, ${RAW_INSERT_MS / 1000} s`,
       );
       return measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS);
     };
 
-    // Ceiling B first: the latency sweeps offer fractions of it.
-    const rawB = [await rawInsert(1)];
+    // Ceiling B first, best of two (a neighbour's burst only slows a run): the latency
+    // sweeps offer fractions of it. A third run at the end is context.
+    const rawB = [await rawInsert(1), await rawInsert(2)];
+    const bestB = rawB[1].perSecond > rawB[0].perSecond ? rawB[1] : rawB[0];
     context.note(`raw ceiling B': the same with a NOTIFY in each transaction, as the outbox's insert`);
     const rawNotify = await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS, {
       notify: true,
     });
-    const ceilingB = rawB.map((r) => r.perSecond);
+    const ceilingB = bestB.perSecond;
     const quiet = await measureLatencySweep(
       context,
       'quiet start',
-      ceilingB[0],
+      ceilingB,
       LATENCY_FRACTIONS,
       LATENCY_DURATION_MS,
     );
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     const drained = await measureLatencySweep(
       context,
       'after drains',
-      ceilingB[0],
+      ceilingB,
       LATENCY_FRACTIONS,
       LATENCY_DURATION_MS,
     );
@@ -135,8 +138,7 @@ async function main(): Promise<void> {
     );
     const floor = await measureRoundTrips(context, ROUND_TRIPS);
 
-    rawB.push(await rawInsert(2));
-    ceilingB.push(rawB[1].perSecond);
+    rawB.push(await rawInsert(3));
 
     context.note(`raw ceiling A (2/${RUNS}): ${MESSAGES} confirmed publishes`);
     ceilingRuns.push((await measureRawPublish(context, MESSAGES)).perSecond);
@@ -152,14 +154,14 @@ async function main(): Promise<void> {
         target: 'ceiling A',
       },
       {
-        figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${rates(ceilingB)})`,
-        value: fmtRate(ceilingB[0], 'tx/s'),
-        target: `ceiling B: run 1 sets the rates below; ${fsyncs(rawB[0])}`,
+        figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${rates(rawB.slice(0, 2).map((r) => r.perSecond))}; at the end ${count(Math.round(rawB[2].perSecond))})`,
+        value: fmtRate(ceilingB, 'tx/s'),
+        target: `ceiling B: sets the rates below; ${fsyncs(bestB)}`,
       },
       {
         figure: `B' the same + pg_notify in each tx (as the outbox's insert does)`,
         value: fmtRate(rawNotify.perSecond, 'tx/s'),
-        target: `${fmtPct(rawNotify.perSecond / ceilingB[0])} of B (context); ${fsyncs(rawNotify)}`,
+        target: `${fmtPct(rawNotify.perSecond / ceilingB)} of B (context); ${fsyncs(rawNotify)}`,
       },
       { figure: `relay drain of ${count(MESSAGES)} pre-written rows, batchSize x concurrency`, value: '' },
     ];

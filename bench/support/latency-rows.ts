@@ -85,7 +85,7 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
       (p) => `${p.result.relay.poolWaitingMean.toFixed(2)} / ${p.result.relay.poolWaitingMax}`,
     ),
     row('machine CPU busy', (p) => `${Math.round(p.result.cpu.machineBusy * 100)}%`),
-    row('CPU ms per msg: node / pg / rabbit', (p) => {
+    row('CPU ms/msg: node, all pg, all rabbit', (p) => {
       const { cpu, achievedRate } = p.result;
       const each = (cores: number) => ((cores * 1000) / achievedRate).toFixed(2);
       return `${each(cpu.nodeCores)} / ${each(cpu.postgresCores)} / ${each(cpu.brokerCores)}`;
