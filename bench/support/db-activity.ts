@@ -14,7 +14,7 @@ export interface DbActivity {
   walSyncs: number;
   /** Full-page images: many right after a checkpoint, each first change of a page copies it whole. */
   walFullPages: number;
-  /** Checkpoints started (timed or requested) and buffers they wrote (counted as they finish). */
+  /** Checkpoints (timed or requested) and the buffers they wrote, counted as each finishes: one in progress does not show. */
   checkpoints: number;
   checkpointBuffers: number;
   /**
