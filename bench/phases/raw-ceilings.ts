@@ -11,6 +11,8 @@ export interface RateResult {
   count: number;
   ms: number;
   perSecond: number;
+  /** WAL fsyncs per transaction (pg_stat_wal: the whole server's, so an upper bound); raw INSERT only. */
+  walSyncsPerTx?: number;
 }
 
 /**
@@ -71,18 +73,30 @@ export async function measureRawPublish(context: BenchContext, count: number): P
 
 /**
  * Ceiling B: single-row INSERT transactions (autocommit, prepared) into a plain table
- * through node-postgres, `connections` clients in parallel for `durationMs`.
+ * through node-postgres, `connections` clients in parallel for `durationMs`. With
+ * `notify`, each also sends a NOTIFY as the outbox's insert does (nobody listens):
+ * PostgreSQL serialises the commits of notifying transactions behind one lock held
+ * through the WAL flush, so they cannot share a flush (group commit) as plain ones do.
  */
 export async function measureRawInsert(
   context: BenchContext,
   connections: number,
   durationMs: number,
+  { notify = false }: { notify?: boolean } = {},
 ): Promise<RateResult> {
   const schema = context.newSchema('raw');
   await context.db.query(`CREATE SCHEMA "${schema}"`);
   await context.db.query(`CREATE TABLE "${schema}".raw_rows (id bigserial PRIMARY KEY, note text NOT NULL)`);
   const pool = new Pool({ connectionString: DATABASE_URL, max: connections });
-  const insert = { name: 'bench_raw_insert', text: `INSERT INTO "${schema}".raw_rows (note) VALUES ($1)` };
+  const table = `"${schema}".raw_rows`;
+  const insert = notify
+    ? {
+        name: 'bench_raw_insert_notify',
+        text: `WITH wake AS (SELECT pg_notify('${schema}', '')) INSERT INTO ${table} (note) SELECT $1 FROM wake`,
+      }
+    : { name: 'bench_raw_insert', text: `INSERT INTO ${table} (note) VALUES ($1)` };
+  let result: RateResult;
+  const walSyncsBefore = await readWalSyncs(context);
   try {
     const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
     for (const client of clients) await client.query({ ...insert, values: ['warm-up'] });
@@ -99,10 +113,22 @@ export async function measureRawInsert(
     );
     const ms = performance.now() - started;
     clients.forEach((client) => client.release());
-    return { count, ms, perSecond: count / (ms / 1000) };
+    result = { count, ms, perSecond: count / (ms / 1000) };
   } finally {
     await pool.end();
   }
+  // The clients' backends publish their WAL counts as they exit, a moment after the close.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const walSyncs = (await readWalSyncs(context)) - walSyncsBefore;
+  return { ...result, walSyncsPerTx: walSyncs / (result.count + connections) };
+}
+
+/** The server's WAL fsyncs so far (pg_stat_wal, PostgreSQL 14+; NaN before). */
+async function readWalSyncs(context: BenchContext): Promise<number> {
+  return context.db
+    .query('SELECT wal_sync::float8 AS n FROM pg_stat_wal')
+    .then(({ rows }) => rows[0].n as number)
+    .catch(() => Number.NaN);
 }
 
 export interface RoundTrips {

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { OutgoingMessage } from '@courier-nest/core';
-import { OutboxService } from '@courier-nest/outbox';
+import { OutboxService, type OutboxModuleOptions } from '@courier-nest/outbox';
 import { createOutboxApp } from '../../test/harness/outbox-app';
 import type { BenchContext } from './bench-context';
 
@@ -33,14 +33,18 @@ export interface BenchApp {
   dataSource: DataSource;
 }
 
-/** An outbox app as a user would boot it (TypeORM + RabbitMQ + outbox), Nest logs at warn/error. */
+/**
+ * An outbox app as a user would boot it (TypeORM + RabbitMQ + outbox), Nest logs at
+ * warn/error; `outbox` adds options besides the relay's (e.g. `notify`).
+ */
 export async function bootBenchApp(
   schema: string,
-  relay: { enabled: boolean; batchSize?: number; concurrency?: number },
+  relay: NonNullable<OutboxModuleOptions['relay']>,
   poolSize = 10,
+  outbox: Partial<OutboxModuleOptions> = {},
 ): Promise<BenchApp> {
   const app = await createOutboxApp({
-    outbox: { schema, serviceName: 'courier-bench', relay },
+    outbox: { ...outbox, schema, serviceName: 'courier-bench', relay },
     poolSize,
   });
   return { app, outbox: app.get(OutboxService), dataSource: app.get<DataSource>(getDataSourceToken()) };

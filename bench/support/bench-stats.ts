@@ -50,3 +50,15 @@ export function renderTable(rows: readonly TableRow[]): string {
 export function verdict(pass: boolean): Verdict {
   return pass ? 'PASS' : 'MISS';
 }
+
+/** A plain grid: the first column left-aligned, the others right-aligned. */
+export function renderGrid(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    widths
+      .map((w, c) => (c === 0 ? (r[c] ?? '').padEnd(w) : (r[c] ?? '').padStart(w)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), '-'.repeat(widths.reduce((a, b) => a + b + 2, -2)), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,159 @@
+/**
+ * End-to-end benchmark: commit in one service → the handler done in another. An outbox
+ * app (its relay at the defaults) and an inbox app fed from RabbitMQ (bridge and
+ * dispatcher at the defaults, one trivial @InboxHandler) run as two child processes;
+ * the producer commits one message per transaction, open loop, at fractions of the raw
+ * single-row INSERT-commit ceiling (B) this same run measured first (best of two).
+ *
+ *   npm run bench:e2e
+ *
+ * One clock: both processes stamp with process.hrtime (CLOCK_MONOTONIC on Linux, one
+ * clock for every process on the machine, µs resolution; see sharedNowMs), and the
+ * bench checks at start that each process's reading of it lies between its own send
+ * and reply. Latency = the handler ran (inbox process) − the commit returned (outbox
+ * process). The handler's settle commit comes after and is not counted: the handler's
+ * own work is what the user waits for.
+ *
+ * Needs PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL). Creates its own schemas,
+ * exchanges and queues and removes them at the end. Progress goes to stderr, the tables
+ * to stdout. BENCH_E2E_MS sets the time per rate (default 8,000).
+ */
+import 'reflect-metadata';
+import { cpus, loadavg } from 'node:os';
+import { measureEndToEnd, type EndToEndResult } from './phases/end-to-end';
+import { measureRawInsert } from './phases/raw-ceilings';
+import { BenchContext } from './support/bench-context';
+import {
+  fmtMs,
+  fmtPct,
+  fmtRate,
+  max,
+  percentile,
+  renderGrid,
+  renderTable,
+  verdict,
+  type TableRow,
+} from './support/bench-stats';
+import { codeState } from './support/code-state';
+
+const FRACTIONS = [0.1, 0.25, 0.4];
+const DURATION_MS = Number(process.env.BENCH_E2E_MS ?? 8_000);
+const RAW_INSERT_CONNECTIONS = 4;
+const RAW_INSERT_MS = 3_000;
+
+// Targets from the issue, at 25% of B.
+const TARGET_FRACTION = 0.25;
+const P50_MAX_MS = 10;
+const P99_MAX_MS = 50;
+
+const pct = (fraction: number) => `${Math.round(fraction * 100)}%`;
+const load = () => loadavg()[0].toFixed(2);
+const ms = (samples: number[]) =>
+  `${percentile(samples, 50).toFixed(1)} / ${percentile(samples, 99).toFixed(1)}`;
+
+async function main(): Promise<void> {
+  const context = await BenchContext.open('e2e');
+  const began = Date.now();
+  const loadAtStart = load();
+  try {
+    const { postgres, rabbitmq } = await context.versions();
+    const rawInsert = async (run: number) => {
+      context.note(
+        `raw ceiling B (${run}/3): single-row INSERT transactions, ${RAW_INSERT_CONNECTIONS} connections`,
+      );
+      return (await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS)).perSecond;
+    };
+    // Best of two (a neighbour's burst only slows a run) sets the rates; a third at the end is context.
+    const ceilingB = [await rawInsert(1), await rawInsert(2)];
+    const bestB = Math.max(...ceilingB);
+    context.note(`raw ceiling B': the same with a NOTIFY in each transaction, as the outbox's insert`);
+    const withNotify = await measureRawInsert(context, RAW_INSERT_CONNECTIONS, RAW_INSERT_MS, {
+      notify: true,
+    });
+
+    const results: Array<{ fraction: number; result: EndToEndResult }> = [];
+    for (const fraction of FRACTIONS) {
+      const rate = Math.max(1, Math.round(bestB * fraction));
+      context.note(`end to end at ${pct(fraction)} of B = ${fmtRate(rate)} for ${DURATION_MS / 1000} s`);
+      const result = await measureEndToEnd(context, rate, DURATION_MS);
+      context.note(
+        `end to end at ${pct(fraction)} of B: achieved ${fmtRate(result.achievedRate)}, p50 / p99 ${ms(result.latencies)} ms, ` +
+          `clock check ${result.clockCheckMs.toFixed(3)} ms, write errors ${result.errors}, ran twice ${result.ranTwice}`,
+      );
+      results.push({ fraction, result });
+    }
+    ceilingB.push(await rawInsert(3));
+
+    const rows: TableRow[] = [
+      {
+        figure: `B  raw pg single-row INSERT tx, ${RAW_INSERT_CONNECTIONS} conns (runs ${ceilingB.map((b) => fmtRate(b, 'tx/s')).join(' / ')}, the last at the end)`,
+        value: fmtRate(bestB, 'tx/s'),
+        target: 'ceiling B: best of the first two sets the rates below',
+      },
+      {
+        figure: `B' the same + pg_notify in each tx (as the outbox's insert does)`,
+        value: fmtRate(withNotify.perSecond, 'tx/s'),
+        target: `${fmtPct(withNotify.perSecond / bestB)} of B (context)`,
+      },
+      {
+        figure: `commit (outbox app) -> handler ran (inbox app), ${DURATION_MS / 1000} s per rate`,
+        value: '',
+      },
+    ];
+    for (const { fraction, result } of results) {
+      const p50 = percentile(result.latencies, 50);
+      const p99 = percentile(result.latencies, 99);
+      const problems = [
+        result.errors > 0 ? `${result.errors} writes failed` : '',
+        result.ranTwice > 0 ? `${result.ranTwice} handler runs twice` : '',
+      ].filter(Boolean);
+      const head = `   ${pct(fraction)} of B = ${fmtRate(result.rate)} offered, ${fmtRate(result.achievedRate)} achieved`;
+      if (fraction !== TARGET_FRACTION) {
+        rows.push({
+          figure: `${head}, p50 / p99 / max`,
+          value: `${fmtMs(p50)} / ${fmtMs(p99)} / ${fmtMs(max(result.latencies))}`,
+          target: problems.join(', '),
+        });
+        continue;
+      }
+      rows.push(
+        { figure: head, value: '', target: problems.join(', ') },
+        {
+          figure: '     p50',
+          value: fmtMs(p50),
+          target: `<= ${P50_MAX_MS} ms`,
+          verdict: verdict(p50 <= P50_MAX_MS),
+        },
+        {
+          figure: '     p99',
+          value: fmtMs(p99),
+          target: `<= ${P99_MAX_MS} ms`,
+          verdict: verdict(p99 <= P99_MAX_MS),
+        },
+        { figure: '     max', value: fmtMs(max(result.latencies)) },
+      );
+    }
+
+    const grid = renderGrid(
+      ['per message (p50 / p99 in ms)', ...results.map((r) => `${pct(r.fraction)} of B`)],
+      [
+        ['commit -> handler ran', ...results.map((r) => ms(r.result.latencies))],
+        ['  commit -> broker confirmed (relay)', ...results.map((r) => ms(r.result.steps.relay))],
+        ['  confirmed -> inbox store committed', ...results.map((r) => ms(r.result.steps.store))],
+        ['  stored -> handler ran (dispatcher)', ...results.map((r) => ms(r.result.steps.dispatch))],
+      ],
+    );
+    const header =
+      `Courier end-to-end benchmark: ${cpus().length} CPUs, node ${process.version}, PostgreSQL ${postgres}, ` +
+      `RabbitMQ ${rabbitmq}; ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${loadAtStart} -> ${load()}; ` +
+      `code: ${codeState()}`;
+    process.stdout.write(`\n${header}\n\n${renderTable(rows)}\n\nWhere the time goes\n\n${grid}\n`);
+  } finally {
+    await context.cleanup();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
