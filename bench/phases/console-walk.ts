@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
 
 /** One page call: its items and the cursor of the next page. */
@@ -36,8 +37,9 @@ export async function walk(call: PageCall): Promise<WalkResult> {
   const pageMs: number[] = [];
   let rows = 0;
   const heapBefore = heapAfterGc();
-  // Untimed: the first calls after a full GC pay for the heap it emptied (the young
-  // generation grows back), not for their pages.
+  // Untimed: the first calls after a full GC pay for it (its sweeping goes on in the
+  // background, the young generation grows back), not for their pages.
+  await delay(250);
   let warm: string | undefined;
   for (let page = 0; page < WARM_UP_PAGES; page++) {
     warm = (await call(warm)).nextCursor ?? undefined;

@@ -167,6 +167,8 @@ export class InboxService {
    * Runs the given dead (or failed) runs again from attempt 0, due now, in one
    * statement; the messages' other handlers are untouched. Returns the runs replayed
    * and wakes the dispatchers. Only processes that register a handler run it.
+   *
+   * @throws InvalidFilterError when `runs` is not a list of `{ messageId, handlerKey }` strings
    */
   async replayMany(runs: InboxHandlerRun[]): Promise<InboxHandlerRun[]> {
     const replayed = await this.dead.replayRuns(checkHandlerRuns('InboxService.replayMany', runs));
@@ -189,6 +191,8 @@ export class InboxService {
   /**
    * Deletes the given runs if they are dead; returns those deleted. The message stays
    * (a redelivery of it is still a duplicate) until retention removes it.
+   *
+   * @throws InvalidFilterError when `runs` is not a list of `{ messageId, handlerKey }` strings
    */
   async purgeDead(runs: InboxHandlerRun[]): Promise<InboxHandlerRun[]> {
     return this.dead.purgeRuns(checkHandlerRuns('InboxService.purgeDead', runs));

@@ -34,6 +34,7 @@ export {
   InvalidIdentifierError,
   InvalidMessageError,
   InvalidOptionError,
+  MAX_SCHEDULE_DELAY_MS,
   PayloadTooLargeError,
   SchemaVersionError,
   UnsafeJsonError,
