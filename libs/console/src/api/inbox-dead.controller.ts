@@ -8,6 +8,7 @@ import type { ResolvedConsoleOptions } from '../console-options.resolver';
 import { traceIdOf } from '../journey/trace-id';
 import { ConsoleSources } from '../sources/console-sources';
 import type { ConsoleInbox } from '../sources/console-sources.interface';
+import { applySelection } from './apply-selection';
 import { absent, answering } from './console-errors';
 import { inboxDeadQuery, inboxSelection } from './input/inbox-input';
 
@@ -32,43 +33,33 @@ export class InboxDeadController {
   @Post('replay')
   @HttpCode(200)
   async replay(@Body() body: unknown, @Req() request: ConsoleRequest) {
-    const selection = inboxSelection(body, false);
     const inbox = this.inbox();
-    if ('items' in selection) {
-      const runs = await inbox.replayMany(selection.items);
-      this.actions.record(principalOf(request), 'replay dead inbox handler runs', {
-        ids: selection.items.map(runName),
-        count: runs.length,
-      });
-      return { replayed: runs.length, runs };
-    }
-    const replayed = await inbox.replayMatching(selection.filter);
-    this.actions.record(principalOf(request), 'replay dead inbox handler runs', {
-      filter: selection.filter,
-      count: replayed,
-    });
-    return { replayed };
+    const { count, done } = await applySelection(
+      inboxSelection(body, false),
+      {
+        listed: (runs) => inbox.replayMany(runs),
+        matching: (filter) => inbox.replayMatching(filter),
+        nameOf: runName,
+      },
+      this.actions.recorder(principalOf(request), 'replay dead inbox handler runs'),
+    );
+    return done ? { replayed: count, runs: done } : { replayed: count };
   }
 
   @Post('purge')
   @HttpCode(200)
   async purge(@Body() body: unknown, @Req() request: ConsoleRequest) {
-    const selection = inboxSelection(body, true);
     const inbox = this.inbox();
-    if ('items' in selection) {
-      const runs = await inbox.purgeDead(selection.items);
-      this.actions.record(principalOf(request), 'purge dead inbox handler runs', {
-        ids: selection.items.map(runName),
-        count: runs.length,
-      });
-      return { purged: runs.length, runs };
-    }
-    const purged = await inbox.purgeDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'purge dead inbox handler runs', {
-      filter: selection.filter,
-      count: purged,
-    });
-    return { purged };
+    const { count, done } = await applySelection(
+      inboxSelection(body, true),
+      {
+        listed: (runs) => inbox.purgeDead(runs),
+        matching: (filter) => inbox.purgeDeadMatching(filter),
+        nameOf: runName,
+      },
+      this.actions.recorder(principalOf(request), 'purge dead inbox handler runs'),
+    );
+    return done ? { purged: count, runs: done } : { purged: count };
   }
 
   private inbox(): ConsoleInbox {

@@ -8,6 +8,7 @@ import type { ResolvedConsoleOptions } from '../console-options.resolver';
 import { traceIdOf } from '../journey/trace-id';
 import { ConsoleSources } from '../sources/console-sources';
 import type { ConsoleOutbox } from '../sources/console-sources.interface';
+import { applySelection } from './apply-selection';
 import { absent, answering } from './console-errors';
 import { outboxDeadQuery, outboxSelection } from './input/outbox-input';
 
@@ -32,43 +33,25 @@ export class OutboxDeadController {
   @Post('requeue')
   @HttpCode(200)
   async requeue(@Body() body: unknown, @Req() request: ConsoleRequest) {
-    const selection = outboxSelection(body, false);
     const outbox = this.outbox();
-    if ('items' in selection) {
-      const ids = await outbox.requeueDead(selection.items);
-      this.actions.record(principalOf(request), 'requeue dead outbox messages', {
-        ids: selection.items,
-        count: ids.length,
-      });
-      return { requeued: ids.length, ids };
-    }
-    const requeued = await outbox.requeueDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'requeue dead outbox messages', {
-      filter: selection.filter,
-      count: requeued,
-    });
-    return { requeued };
+    const { count, done } = await applySelection(
+      outboxSelection(body, false),
+      { listed: (ids) => outbox.requeueDead(ids), matching: (filter) => outbox.requeueDeadMatching(filter) },
+      this.actions.recorder(principalOf(request), 'requeue dead outbox messages'),
+    );
+    return done ? { requeued: count, ids: done } : { requeued: count };
   }
 
   @Post('purge')
   @HttpCode(200)
   async purge(@Body() body: unknown, @Req() request: ConsoleRequest) {
-    const selection = outboxSelection(body, true);
     const outbox = this.outbox();
-    if ('items' in selection) {
-      const ids = await outbox.purgeDead(selection.items);
-      this.actions.record(principalOf(request), 'purge dead outbox messages', {
-        ids: selection.items,
-        count: ids.length,
-      });
-      return { purged: ids.length, ids };
-    }
-    const purged = await outbox.purgeDeadMatching(selection.filter);
-    this.actions.record(principalOf(request), 'purge dead outbox messages', {
-      filter: selection.filter,
-      count: purged,
-    });
-    return { purged };
+    const { count, done } = await applySelection(
+      outboxSelection(body, true),
+      { listed: (ids) => outbox.purgeDead(ids), matching: (filter) => outbox.purgeDeadMatching(filter) },
+      this.actions.recorder(principalOf(request), 'purge dead outbox messages'),
+    );
+    return done ? { purged: count, ids: done } : { purged: count };
   }
 
   private outbox(): ConsoleOutbox {
