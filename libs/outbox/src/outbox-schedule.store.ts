@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { OutboxScheduleSql } from './outbox-schedule.sql';
 import type { OutboxSql } from './outbox.sql';
-import type { OutboxRowInput } from './outbox.store';
+import { outboxRowColumns, type OutboxRowInput } from './outbox.store';
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
@@ -38,18 +38,7 @@ export class OutboxScheduleStore {
     notifyChannel: string | null,
   ): Promise<ScheduledInsert> {
     const values: unknown[] = [
-      rows.map((r) => r.id),
-      rows.map((r) => r.destination),
-      rows.map((r) => r.type),
-      rows.map((r) => r.key),
-      rows.map((r) => r.body),
-      rows.map((r) => JSON.stringify(r.headers)),
-      rows.map((r) => r.correlationId),
-      rows.map((r) => r.causationId),
-      rows.map((r) => r.traceparent),
-      rows.map((r) => r.tracestate),
-      rows.map((r) => r.source),
-      rows.map((r) => r.occurredAt.toISOString()),
+      ...outboxRowColumns(rows),
       rows.map((r) => r.deliverAt?.toISOString() ?? null),
       rows.map((r) => r.delayMs ?? null),
     ];

@@ -58,20 +58,7 @@ export class OutboxStore {
     notifyChannel: string | null,
   ): Promise<string[]> {
     const db = client ?? this.pool;
-    const values: unknown[] = [
-      rows.map((r) => r.id),
-      rows.map((r) => r.destination),
-      rows.map((r) => r.type),
-      rows.map((r) => r.key),
-      rows.map((r) => r.body),
-      rows.map((r) => JSON.stringify(r.headers)),
-      rows.map((r) => r.correlationId),
-      rows.map((r) => r.causationId),
-      rows.map((r) => r.traceparent),
-      rows.map((r) => r.tracestate),
-      rows.map((r) => r.source),
-      rows.map((r) => r.occurredAt.toISOString()),
-    ];
+    const values = outboxRowColumns(rows);
     const { rows: inserted } = notifyChannel
       ? await this.run(db, 'insert_notify', this.sql.insertWithNotify, [...values, notifyChannel])
       : await this.run(db, 'insert', this.sql.insert, values);
@@ -241,4 +228,22 @@ export function deleteConfirmedParameters(
   const rowIds = rows.map((row) => row.rowId);
   const { first, last } = tidRange(rowIds);
   return [rows.map((row) => row.seq), leaseToken, rowIds, first, last];
+}
+
+/** The twelve column arrays of an outbox INSERT ($1..$12), one array per column, in the SQL's order. */
+export function outboxRowColumns(rows: readonly OutboxRowInput[]): unknown[] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.destination),
+    rows.map((r) => r.type),
+    rows.map((r) => r.key),
+    rows.map((r) => r.body),
+    rows.map((r) => JSON.stringify(r.headers)),
+    rows.map((r) => r.correlationId),
+    rows.map((r) => r.causationId),
+    rows.map((r) => r.traceparent),
+    rows.map((r) => r.tracestate),
+    rows.map((r) => r.source),
+    rows.map((r) => r.occurredAt.toISOString()),
+  ];
 }
