@@ -33,6 +33,12 @@ export const CoreMessages = {
     `The ${chain.component} tables in schema "${schema}" are at schema version ${found}, newer than the ` +
     `version ${expected} this ${chain.packageName} knows: another service sharing the schema runs a newer ` +
     `release. Upgrade ${chain.packageName} in this service to a release that knows version ${found}.`,
+  leaseLost: (reason: 'taken' | 'unreachable') =>
+    reason === 'taken'
+      ? 'This process no longer holds the lease on this work: it expired and another process took it. ' +
+        'Its transactional effects will not commit; the other process runs it again.'
+      : 'The lease on this work could not be renewed for a whole lease period (the database is unreachable). ' +
+        'Its transactional effects will not commit; the work runs again once the lease expires.',
   invalidCursor: (list: string, reason: string) =>
     `The cursor given for the ${list} is not one this list returned (${reason}). ` +
     `Start again from the first page: call without a cursor, then pass each nextCursor back as it is.`,

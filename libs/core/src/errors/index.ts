@@ -4,6 +4,7 @@ export * from './invalid-filter.error';
 export * from './invalid-identifier.error';
 export * from './invalid-message.error';
 export * from './invalid-option.error';
+export * from './lease-lost.error';
 export * from './malformed-json.error';
 export * from './payload-too-large.error';
 export * from './unsafe-json.error';
