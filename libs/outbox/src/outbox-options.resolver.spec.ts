@@ -31,12 +31,12 @@ describe('resolveOutboxOptions', () => {
       expect(resolved.codec.maxBytes).toBe(DEFAULT_MAX_PAYLOAD_BYTES);
     });
 
-    it('relays 1000 per batch, 4 at once, 30 s leases, polling every 5 s, 10 attempts', () => {
+    it('relays 1000 per batch, 4 at once, 5 s leases, polling every 5 s, 10 attempts', () => {
       expect(resolved.relay).toMatchObject({
         enabled: true,
         batchSize: 1_000,
         concurrency: 4,
-        leaseMs: 30_000,
+        leaseMs: 5_000,
         pollIntervalMs: 5_000,
         pollJitter: 0.2,
         maxAttempts: 10,

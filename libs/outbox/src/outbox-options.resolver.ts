@@ -59,7 +59,7 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
       enabled: relay.enabled ?? true,
       batchSize: OptionChecks.integer('relay.batchSize', relay.batchSize ?? 1000, 1, 10_000),
       concurrency: OptionChecks.integer('relay.concurrency', relay.concurrency ?? 4, 1, 64),
-      leaseMs: OptionChecks.integer('relay.leaseMs', relay.leaseMs ?? 30_000, 100, 3_600_000),
+      leaseMs: OptionChecks.integer('relay.leaseMs', relay.leaseMs ?? 5_000, 100, 3_600_000),
       pollIntervalMs: OptionChecks.integer(
         'relay.pollIntervalMs',
         relay.pollIntervalMs ?? 5_000,

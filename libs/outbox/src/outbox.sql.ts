@@ -19,7 +19,8 @@ export class OutboxSql {
   readonly deleteConfirmedBySeq: string;
   readonly markFailed: string;
   readonly release: string;
-  readonly releaseOwner: string;
+  readonly renewClaims: string;
+  readonly releaseClaims: string;
   readonly stats: string;
   readonly listDead: string;
   readonly requeueDead: string;
@@ -102,8 +103,18 @@ export class OutboxSql {
     this.release = `UPDATE ${table} SET lease_owner = NULL, last_error = $3,
         available_at = now() + $4 * interval '1 millisecond'
       WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
-    this.releaseOwner = `UPDATE ${table} SET lease_owner = NULL, available_at = now()
-      WHERE lease_owner = $1 AND dead_at IS NULL AND available_at > now()`;
+    // Live leases: the claims a relay still works on, each row by seq and only while it
+    // carries its claim's token ($1 seqs, $2 their tokens). The answer names the tokens
+    // that still hold a row; a claim missing from it lost its rows.
+    this.renewClaims = `WITH renewed AS (
+        UPDATE ${table} m SET available_at = now() + $3 * interval '1 millisecond'
+        FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, token)
+        WHERE m.seq = c.seq AND m.lease_token = c.token AND m.dead_at IS NULL
+        RETURNING m.lease_token)
+      SELECT DISTINCT lease_token FROM renewed`;
+    this.releaseClaims = `UPDATE ${table} m SET lease_owner = NULL, available_at = now()
+      FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, token)
+      WHERE m.seq = c.seq AND m.lease_token = c.token AND m.dead_at IS NULL`;
     // Scheduled messages count as pending only once due (and not yet moved: no relay ran
     // then), aged from their due time; until then they are `scheduled`, so a message for
     // tomorrow raises no backlog alert today.

@@ -144,8 +144,24 @@ export class OutboxStore {
     return result.rowCount ?? 0;
   }
 
-  async releaseOwner(owner: string): Promise<number> {
-    const result = await this.run(this.pool, 'release_owner', this.sql.releaseOwner, [owner]);
+  /** Extends the leases of claimed rows still carrying their tokens; resolves with the tokens that held one. */
+  async renewClaims(rows: ReadonlyArray<{ seq: string; leaseToken: string }>, leaseMs: number): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { rows: renewed } = await this.run(this.pool, 'renew_claims', this.sql.renewClaims, [
+      rows.map((row) => row.seq),
+      rows.map((row) => row.leaseToken),
+      leaseMs,
+    ]);
+    return new Set(renewed.map((row) => String(row.lease_token)));
+  }
+
+  /** Gives back claimed rows still carrying their tokens, due at once; resolves with how many. */
+  async releaseClaims(rows: ReadonlyArray<{ seq: string; leaseToken: string }>): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.run(this.pool, 'release_claims', this.sql.releaseClaims, [
+      rows.map((row) => row.seq),
+      rows.map((row) => row.leaseToken),
+    ]);
     return result.rowCount ?? 0;
   }
 

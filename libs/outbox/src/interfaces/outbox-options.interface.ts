@@ -8,14 +8,14 @@ export interface OutboxRelayOptions {
   /** Rows claimed per batch (held in memory while published: mind large payloads). @default 1000 */
   batchSize?: number;
   /**
-   * Batches in flight at once in this process (claims never overlap: SKIP LOCKED). Each worker
+   * Batches in flight at once in this process (claims never overlap: SKIP LOCKED). Each claimer
    * holds a pool connection only while it claims or settles. @default 4
    */
   concurrency?: number;
   /**
-   * How long a claim is held before another relay may take the rows. Keep it well above the
-   * transport's confirm timeout (RabbitMQ: `confirmTimeoutMs`, 10 s), or slow confirms turn
-   * into duplicate publishes. @default 30000
+   * How long a claim holds its rows without a renewal. The relay renews the leases of the
+   * batches it is publishing every third of this, so a slow confirm keeps its rows, while
+   * the rows of a relay that died are taken by another within this time. @default 5000
    */
   leaseMs?: number;
   /** Fallback poll when no wake-up arrives (NOTIFY lost, another writer). @default 5000 */
