@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { InboxHandler, InboxService, type InboxMessage } from '@courier-nest/inbox';
-import { WAITING_RUNS_PER_SLOT } from '@courier-nest/inbox/dispatcher/claim-on-receive';
+import { WAITING_RUNS_PER_SLOT } from '@courier-nest/core/internal';
 import { InboxStore } from '@courier-nest/inbox/inbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
@@ -12,7 +12,7 @@ import { waitFor } from '../harness/wait-for';
 
 const CONCURRENCY = 2;
 const TIMEOUT_MS = 5_000;
-const MARGIN_MS = 500;
+const LEASE_MS = 1_500;
 
 /** Runs wait on `gate` while it is set; the suite counts how many run at once. */
 let gate: Promise<void> | undefined;
@@ -47,8 +47,8 @@ class ShutdownHandlers {
 /**
  * A message received outside any transaction is stored with its handler rows already
  * claimed by the receiving process (InboxService.receiveMany, InboxDispatcher.reserve):
- * its handlers start without a claim query, within `concurrency`, under a lease that
- * covers their wait for a slot.
+ * its handlers start without a claim query, within `concurrency`, under a lease the
+ * dispatcher renews while they wait for a slot.
  */
 describe('Inbox: handler runs claimed as the message is stored', () => {
   const schema = uniqueName('inbox_claim_on_receive');
@@ -75,7 +75,7 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
       inbox: {
         schema,
         handlerTimeoutMs: TIMEOUT_MS,
-        dispatcher: { concurrency: CONCURRENCY, pollIntervalMs: 50, leaseMarginMs: MARGIN_MS },
+        dispatcher: { concurrency: CONCURRENCY, pollIntervalMs: 50, leaseMs: LEASE_MS },
       },
       handlers: [GatedHandlers],
       rabbitmq: false,
@@ -104,7 +104,7 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     claimedByQuery.splice(0);
   });
 
-  it('stores the runs claimed, leased past the wait for a slot, and starts them within concurrency', async () => {
+  it('stores the runs claimed, renews their leases while they wait, and starts them within concurrency', async () => {
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));
     const batch = ids('wait', WAITING_RUNS_PER_SLOT * CONCURRENCY);
@@ -115,13 +115,18 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     expect(states.map((s) => [s.status, s.attempts])).toEqual(batch.map(() => ['progress', 1]));
     expect(new Set(states.map((s) => s.lease_owner)).size).toBe(1);
     expect(states[0].lease_owner).not.toBeNull();
-    // Lease: a claim's (timeout + margin) plus WAITING_RUNS_PER_SLOT timeouts of waiting for a slot.
-    const waitMs = WAITING_RUNS_PER_SLOT * TIMEOUT_MS;
+    // Leased for one lease, however long the wait for a slot: the dispatcher renews it.
     for (const state of states) {
-      expect(Number(state.lease_left_ms)).toBeGreaterThan(waitMs + MARGIN_MS);
-      expect(Number(state.lease_left_ms)).toBeLessThanOrEqual(waitMs + TIMEOUT_MS + MARGIN_MS);
+      expect(Number(state.lease_left_ms)).toBeGreaterThan(0);
+      expect(Number(state.lease_left_ms)).toBeLessThanOrEqual(LEASE_MS);
     }
     await waitFor(() => running === CONCURRENCY, 'two runs in progress');
+    // Past a whole lease the waiting runs are still this process's, their leases renewed.
+    const storedAt = Date.now();
+    await waitFor(async () => Date.now() - storedAt > LEASE_MS * 1.5 && (await statesOf(batch)), 'a lease and a half');
+    const later = await statesOf(batch);
+    expect(later.map((s) => [s.status, s.lease_owner])).toEqual(batch.map(() => ['progress', states[0].lease_owner]));
+    for (const state of later) expect(Number(state.lease_left_ms)).toBeGreaterThan(0);
 
     open();
     await waitFor(async () => (await statesOf(batch)).every((s) => s.status === 'done'), 'all done');
@@ -182,8 +187,8 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     const room = WAITING_RUNS_PER_SLOT * CONCURRENCY;
     const batch = ids('over', room + 2);
     await inbox.receiveMany(batch.map(message));
-    const storedClaimed = (s: { lease_left_ms: string }) =>
-      Number(s.lease_left_ms) > WAITING_RUNS_PER_SLOT * TIMEOUT_MS + MARGIN_MS;
+    // The slots are busy, so the claim query takes nothing until the gate opens.
+    const storedClaimed = (s: { status: string }) => s.status === 'progress';
     const stored = await statesOf(batch);
     expect(stored.filter(storedClaimed)).toHaveLength(room);
     const storedPending = stored.filter((s) => !storedClaimed(s)).map((s) => s.message_id as string);
@@ -201,7 +206,7 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
       inbox: {
         schema,
         handlerTimeoutMs: TIMEOUT_MS,
-        dispatcher: { concurrency: 1, shutdownTimeoutMs: 100, pollIntervalMs: 50, leaseMarginMs: MARGIN_MS },
+        dispatcher: { concurrency: 1, shutdownTimeoutMs: 100, pollIntervalMs: 50, leaseMs: LEASE_MS },
       },
       handlers: [ShutdownHandlers],
       rabbitmq: false,

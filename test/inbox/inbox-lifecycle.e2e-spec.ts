@@ -88,7 +88,7 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
         schema,
         maxAttempts: 3,
         backoff: { initialDelayMs: 20, maxDelayMs: 40, jitter: 0 },
-        dispatcher: { pollIntervalMs: 50, leaseMarginMs: 500 },
+        dispatcher: { pollIntervalMs: 50, leaseMs: 1_000 },
         retention: { windowDays: 1, eraseIntervalMs: 0 },
         onDead: (info) => void dead.push(info),
         onError: (info) => void errors.push(info),

@@ -53,7 +53,7 @@ describe('resolveInboxOptions', () => {
         concurrency: 200,
         pollIntervalMs: 5_000,
         pollJitter: 0.2,
-        leaseMarginMs: 5_000,
+        leaseMs: 5_000,
         shutdownTimeoutMs: 10_000,
       });
     });
@@ -108,7 +108,7 @@ describe('resolveInboxOptions', () => {
         concurrency: 20,
         pollIntervalMs: 10,
         pollJitter: 0,
-        leaseMarginMs: 0,
+        leaseMs: 100,
         processorId: 'worker-1',
         shutdownTimeoutMs: 0,
       },
@@ -131,7 +131,7 @@ describe('resolveInboxOptions', () => {
         concurrency: 20,
         pollIntervalMs: 10,
         pollJitter: 0,
-        leaseMarginMs: 0,
+        leaseMs: 100,
         processorId: 'worker-1',
         shutdownTimeoutMs: 0,
       },
@@ -149,27 +149,25 @@ describe('resolveInboxOptions', () => {
   });
 
   describe('retention window against the retry horizon', () => {
-    // 2 attempts: one backoff delay, two (handler timeout + lease margin), and three
-    // timeouts of waiting for a slot (a first attempt stored claimed) = exactly one day.
+    // 2 attempts: one backoff delay and two (handler timeout + lease) = exactly one day.
     const oneDayHorizon = (initialDelayMs: number): InboxModuleOptions => ({
       maxAttempts: 2,
       handlerTimeoutMs: 1_000,
-      dispatcher: { leaseMarginMs: 0 },
+      dispatcher: { leaseMs: 500 },
       backoff: { initialDelayMs, maxDelayMs: initialDelayMs },
       retention: { windowDays: 1 },
     });
 
     it('refuses a window equal to the horizon', () => {
-      caught(() => resolveInboxOptions(oneDayHorizon(DAY_MS - 5_000)), InboxConfigurationError);
+      caught(() => resolveInboxOptions(oneDayHorizon(DAY_MS - 3_000)), InboxConfigurationError);
     });
 
     it('accepts a window one millisecond longer than the horizon', () => {
-      expect(resolveInboxOptions(oneDayHorizon(DAY_MS - 5_001)).retention.windowMs).toBe(DAY_MS);
+      expect(resolveInboxOptions(oneDayHorizon(DAY_MS - 3_001)).retention.windowMs).toBe(DAY_MS);
     });
 
     it('says what to change when the defaults outlast a short window', () => {
-      // Defaults: 1+2+4+8 s of backoff, 5 × (10 s + 5 s) of timeouts and 3 × 10 s of waiting
-      // for a slot = 120 s; 0.001 days is 86.4 s.
+      // Defaults: 1+2+4+8 s of backoff and 5 × (10 s timeout + 5 s lease) = 90 s; 0.001 days is 86.4 s.
       const error = caught(
         () => resolveInboxOptions({ retention: { windowDays: 0.001 } }),
         InboxConfigurationError,
@@ -179,7 +177,7 @@ describe('resolveInboxOptions', () => {
       expect(error.message).toContain(
         'Option "retention.windowDays" (0.001 days) must exceed the retry horizon',
       );
-      expect(error.message).toContain('(120 s for 5 attempts');
+      expect(error.message).toContain('(90 s for 5 attempts');
       expect(error.message).toContain('raise windowDays, or lower maxAttempts / backoff.maxDelayMs');
       expect(resolveInboxOptions({ retention: { windowDays: 0.0014 } }).retention.windowMs).toBeCloseTo(
         120_960,
@@ -222,7 +220,8 @@ describe('resolveInboxOptions', () => {
     ['dispatcher.pollIntervalMs', { dispatcher: { pollIntervalMs: 9 } }],
     ['dispatcher.pollJitter', { dispatcher: { pollJitter: 1.5 } }],
     ['dispatcher.pollJitter', { dispatcher: { pollJitter: -0.1 } }],
-    ['dispatcher.leaseMarginMs', { dispatcher: { leaseMarginMs: -1 } }],
+    ['dispatcher.leaseMs', { dispatcher: { leaseMs: 99 } }],
+    ['dispatcher.leaseMs', { dispatcher: { leaseMs: 3_600_001 } }],
     ['dispatcher.processorId', { dispatcher: { processorId: '' } }],
     ['dispatcher.shutdownTimeoutMs', { dispatcher: { shutdownTimeoutMs: 600_001 } }],
     ['retention.windowDays', { retention: { windowDays: 0 } }],

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
 import { assertSqlIdentifier, OptionChecks } from '@courier-nest/core/internal';
-import { WAITING_RUNS_PER_SLOT } from './dispatcher/claim-on-receive';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
 
@@ -24,7 +23,7 @@ export interface ResolvedInboxOptions {
     concurrency: number;
     pollIntervalMs: number;
     pollJitter: number;
-    leaseMarginMs: number;
+    leaseMs: number;
     processorId: string;
     shutdownTimeoutMs: number;
   };
@@ -78,12 +77,7 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
         3_600_000,
       ),
       pollJitter: OptionChecks.fraction('dispatcher.pollJitter', dispatcher.pollJitter ?? 0.2),
-      leaseMarginMs: OptionChecks.integer(
-        'dispatcher.leaseMarginMs',
-        dispatcher.leaseMarginMs ?? 5_000,
-        0,
-        3_600_000,
-      ),
+      leaseMs: OptionChecks.integer('dispatcher.leaseMs', dispatcher.leaseMs ?? 5_000, 100, 3_600_000),
       processorId: OptionChecks.text(
         'dispatcher.processorId',
         dispatcher.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
@@ -107,12 +101,11 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
     onDead: options.onDead,
     onError: options.onError,
   };
-  // A message must not be erased while one of its handlers may still be retried. The
-  // first attempt's lease is longer when the receive stored it claimed (it may wait for a slot).
+  // A message must not be erased while one of its handlers may still be retried: each
+  // attempt may run its timeout, then (its process died) wait out its lease.
   const retryHorizonMs =
     resolved.backoff.horizonMs(resolved.maxAttempts) +
-    resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMarginMs) +
-    WAITING_RUNS_PER_SLOT * resolved.handlerTimeoutMs;
+    resolved.maxAttempts * (resolved.handlerTimeoutMs + resolved.dispatcher.leaseMs);
   if (resolved.retention.windowMs <= retryHorizonMs) {
     throw new InboxConfigurationError(
       `Option "retention.windowDays" (${resolved.retention.windowMs / DAY_MS} days) must exceed the retry horizon ` +

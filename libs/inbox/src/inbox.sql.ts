@@ -8,7 +8,8 @@ export class InboxSql {
   readonly settle: string;
   readonly settleByKey: string;
   readonly markDone: string;
-  readonly releaseOwner: string;
+  readonly renewClaims: string;
+  readonly releaseClaims: string;
   readonly markExhausted: string;
   readonly stats: string;
   readonly listDead: string;
@@ -136,9 +137,21 @@ export class InboxSql {
       WHERE status IN ('progress', 'pending', 'failed') AND available_at <= now() AND attempts >= max_attempts
         AND event_type || ' ' || handler_key = ANY($1::text[])
       RETURNING message_id, handler_key, event_type, attempts, last_error`;
-    this.releaseOwner = `UPDATE ${states} SET status = 'pending', lease_owner = NULL, lease_token = NULL,
-        attempts = greatest(attempts - 1, 0), available_at = now()
-      WHERE lease_owner = $1 AND status = 'progress'`;
+    // Live leases: the runs a dispatcher still holds, each by key and only while it
+    // carries its claim's token ($1, $2 keys, $3 their tokens). The answer names the
+    // tokens that still hold a run; a claim missing from it lost its runs.
+    const claimedRuns = `unnest($1::text[], $2::text[], $3::bigint[]) AS c(message_id, handler_key, token)`;
+    const heldBy = `st.message_id = c.message_id AND st.handler_key = c.handler_key
+        AND st.lease_token = c.token AND st.status = 'progress'`;
+    this.renewClaims = `WITH renewed AS (
+        UPDATE ${states} st SET available_at = now() + $4 * interval '1 millisecond'
+        FROM ${claimedRuns} WHERE ${heldBy}
+        RETURNING st.lease_token)
+      SELECT DISTINCT lease_token FROM renewed`;
+    // Given back at shutdown: the attempt did not run (or was cut short), so it is not counted.
+    this.releaseClaims = `UPDATE ${states} st SET status = 'pending', lease_owner = NULL, lease_token = NULL,
+        attempts = greatest(st.attempts - 1, 0), available_at = now()
+      FROM ${claimedRuns} WHERE ${heldBy}`;
     this.stats = `SELECT
         count(*) FILTER (WHERE status IN ('pending', 'failed', 'progress') AND available_at <= now())::int AS due,
         count(*) FILTER (WHERE status IN ('pending', 'failed', 'progress'))::int AS open,

@@ -1,94 +1,22 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { tidRange } from '@courier-nest/core/internal';
 import { InboxSql } from './inbox.sql';
+import type {
+  ClaimedRun,
+  ClaimedWork,
+  DeadInboxHandler,
+  HandlerPairs,
+  InboxStats,
+  ReceiveClaim,
+  ReceivedRows,
+  SettledRow,
+  StoredIncoming,
+  WorkOutcome,
+} from './inbox-store.types';
 
-export interface StoredIncoming {
-  id: string;
-  eventType: string;
-  type: string | null;
-  payload: string;
-  /** `payload` decoded, when the caller had it already (see IncomingMessage.encodedPayload). */
-  decodedPayload?: unknown;
-  headers: Record<string, string>;
-  occurredAt: Date | null;
-  /** Shared by every message of an event type: never modified. */
-  handlers: ReadonlyArray<{ key: string; maxAttempts: number }>;
-}
-
-export interface ClaimedWork {
-  messageId: string;
-  handlerKey: string;
-  /** Where the claimed row is (its ctid), to settle it without a search. */
-  rowId: string;
-  attempt: number;
-  leaseToken: string;
-  eventType: string;
-  type: string | null;
-  payload: string;
-  /** `payload` decoded already, for this run alone (no other run may get the same object). */
-  decodedPayload?: unknown;
-  headers: Record<string, string>;
-  occurredAt: Date | null;
-  receivedAt: Date;
-}
-
-export interface WorkOutcome {
-  messageId: string;
-  handlerKey: string;
-  rowId: string;
-  outcome: 'done' | 'failed' | 'dead';
-  error: string | null;
-  delayMs: number;
-}
-
-export interface SettledRow {
-  messageId: string;
-  handlerKey: string;
-  status: 'done' | 'failed' | 'dead';
-  attempts: number;
-}
-
-export interface InboxStats {
-  due: number;
-  open: number;
-  dead: number;
-  oldestDueAgeMs: number;
-}
-
-export interface DeadInboxHandler {
-  messageId: string;
-  eventType: string;
-  handlerKey: string;
-  attempts: number;
-  lastError: string | null;
-  deadAt: Date;
-}
-
-/** Which messages of a receive to store already claimed, and by whom. */
-export interface ReceiveClaim {
-  /** Indexes into the messages passed to `receive`. */
-  of: ReadonlySet<number>;
-  owner: string;
-  leaseMs: number;
-}
-
-export interface ReceivedRows {
-  /** The ids that were new (the rest were duplicates). */
-  inserted: Set<string>;
-  /** When they were stored: the statement's time, the same for every row it stored. */
-  receivedAt: Date;
-  /** The fencing token of the rows stored claimed; null when none were. */
-  leaseToken: string | null;
-  /** Where each handler row was stored: message id → handler key → row id. */
-  rowIds: Map<string, Map<string, string>>;
-}
+export type * from './inbox-store.types';
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
-
-/** The (eventType, handlerKey) pairs a process has registered, as "eventType handlerKey" (neither holds a space). */
-export interface HandlerPairs {
-  pairs: string[];
-}
 
 /** All SQL of the inbox, as named prepared statements, set-based per batch. */
 export class InboxStore {
@@ -193,8 +121,26 @@ export class InboxStore {
     }));
   }
 
-  async releaseOwner(owner: string): Promise<number> {
-    return (await this.run(this.pool, 'release_owner', this.sql.releaseOwner, [owner])).rowCount ?? 0;
+  /** Extends the leases of claimed runs still carrying their tokens; resolves with the tokens that held one. */
+  async renewClaims(runs: readonly ClaimedRun[], leaseMs: number): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const { rows } = await this.run(this.pool, 'renew_claims', this.sql.renewClaims, [
+      ...claimedRunColumns(runs),
+      leaseMs,
+    ]);
+    return new Set(rows.map((row) => String(row.lease_token)));
+  }
+
+  /** Gives back claimed runs still carrying their tokens, due at once and uncounted; resolves with how many. */
+  async releaseClaims(runs: readonly ClaimedRun[]): Promise<number> {
+    if (runs.length === 0) return 0;
+    const result = await this.run(
+      this.pool,
+      'release_claims',
+      this.sql.releaseClaims,
+      claimedRunColumns(runs),
+    );
+    return result.rowCount ?? 0;
   }
 
   async stats(): Promise<InboxStats> {
@@ -242,6 +188,14 @@ export class InboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
+}
+
+function claimedRunColumns(runs: readonly ClaimedRun[]): unknown[] {
+  return [
+    runs.map((run) => run.messageId),
+    runs.map((run) => run.handlerKey),
+    runs.map((run) => run.leaseToken),
+  ];
 }
 
 /** One (message, handler) pair as a map key: unambiguous, as a handler key holds no newline (see InboxExplorer). */

@@ -1,17 +1,6 @@
 import type { ClaimedWork, ReceivedRows, StoredIncoming } from '../inbox.store';
 
 /**
- * Runs a receive may store claimed while the handler slots are busy, per slot. Three
- * leave room for the RabbitMQ bridge's whole default prefetch (500 deliveries, however
- * many stores carry them) at the default concurrency (200): with two, a store that
- * found no room left its rows pending, to be announced by NOTIFY and fetched again by
- * a claim query (some 50 claims per 20,000 deliveries in the benchmark). A waiting run
- * starts within this many handler timeouts, so its lease is that many timeouts longer
- * than a claim's (see InboxDispatcher.reserve).
- */
-export const WAITING_RUNS_PER_SLOT = 3;
-
-/**
  * Which rows of a receive to store already claimed: the leading ones whose handler
  * runs fit in the room the dispatcher gave (as indexes into `rows`).
  */

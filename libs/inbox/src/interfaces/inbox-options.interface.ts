@@ -44,7 +44,17 @@ export interface InboxModuleOptions {
     pollIntervalMs?: number;
     /** Random extra fraction of the poll interval (the seed's iteration seed). @default 0.2 */
     pollJitter?: number;
-    /** A claim is held for the handler timeout plus this margin. @default 5000 */
+    /**
+     * How long a claim holds its handler runs without a renewal. The dispatcher renews the
+     * leases of the runs it holds every third of this while they wait and run, so a slow
+     * handler keeps its run, while the runs of a process that died are taken by another
+     * within this time. @default 5000
+     */
+    leaseMs?: number;
+    /**
+     * @deprecated Ignored: leases are renewed while handlers run, so a claim no longer has
+     * to outlast the handler timeout. Use `leaseMs`.
+     */
     leaseMarginMs?: number;
     /** Name in leases and logs; unique per process. @default `${hostname}:${pid}:${random}` */
     processorId?: string;
