@@ -261,7 +261,7 @@ describe('Outbox options validated at bootstrap', () => {
     expect(resolved.relay).toMatchObject({
       batchSize: 1000,
       concurrency: 4,
-      leaseMs: 30_000,
+      leaseMs: 5_000,
       maxAttempts: 10,
     });
   });
