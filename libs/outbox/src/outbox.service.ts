@@ -22,6 +22,7 @@ import type {
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
 import { OutboxRelay } from './relay/outbox-relay.service';
 import { ScheduledMessagesMover } from './relay/scheduled-messages.mover';
+import { WrittenClaim } from './relay/written-claim';
 import { OutboxTransactions } from './transaction/outbox-transactions.service';
 
 /**
@@ -81,21 +82,54 @@ export class OutboxService {
       this.options.ordering === 'per-key' ? rows.flatMap((r) => (r.key === null ? [] : [r.key])) : [];
 
     const queryRunner = manager.queryRunner;
-    if (queryRunner?.isTransactionActive) {
-      const client = await queryRunner.connect();
-      await this.store.lockKeys(client, keys);
-      const { seqs, nextDueInMs } = await this.insert(client, rows, notifyChannel);
-      this.commits.track(queryRunner, seqs, nextDueInMs);
-    } else {
-      if (this.options.requireTransaction)
-        throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
-      // Autocommit: the advisory locks would end with the statement, so per-key order
-      // across concurrent autocommit writers of one key rests on the sequence alone.
-      const { seqs, nextDueInMs } = await this.insert(null, rows, notifyChannel);
+    const inTransaction = queryRunner?.isTransactionActive ?? false;
+    if (!inTransaction && this.options.requireTransaction)
+      throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
+    const client = inTransaction ? await queryRunner!.connect() : null;
+    const claimed = await this.insertClaimed(client, rows);
+    if (claimed) {
+      if (inTransaction) this.commits.trackClaimed(queryRunner!, claimed);
+      else claimed.committed();
+      return rows.map((r) => r.id);
+    }
+    if (client) await this.store.lockKeys(client, keys);
+    // Autocommit: the advisory locks would end with the statement, so per-key order
+    // across concurrent autocommit writers of one key rests on the sequence alone.
+    const { seqs, nextDueInMs } = await this.insert(client, rows, notifyChannel);
+    if (inTransaction) this.commits.track(queryRunner!, seqs, nextDueInMs);
+    else {
       if (seqs.length > 0) this.relay.wake(seqs);
       if (nextDueInMs !== null) this.scheduled.offer(nextDueInMs);
     }
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Writes the rows already claimed by this process's relay when it has room for all of
+   * them (unordered, none scheduled): it publishes them as soon as they commit, with no
+   * claim query and no NOTIFY. Null when it took none; they are then written due.
+   */
+  private async insertClaimed(
+    client: PoolClient | null,
+    rows: OutboxRowInput[],
+  ): Promise<WrittenClaim | null> {
+    if (rows.some((r) => r.deliverAt != null || r.delayMs != null)) return null;
+    const reservation = this.relay.reserve(rows.length);
+    if (!reservation) return null;
+    if (reservation.rows < rows.length) {
+      reservation.cancel();
+      return null;
+    }
+    try {
+      const { processorId } = this.options.relay;
+      return new WrittenClaim(
+        reservation,
+        await this.store.insertClaimed(client, rows, processorId, reservation.leaseMs),
+      );
+    } catch (error) {
+      reservation.cancel();
+      throw error;
+    }
   }
 
   /** Messages without a schedule take the plain INSERT, as if scheduling did not exist. */

@@ -11,6 +11,7 @@ export const MESSAGE_COLUMNS =
 export class OutboxSql {
   readonly insert: string;
   readonly insertWithNotify: string;
+  readonly insertClaimed: string;
   readonly lockKeys: string;
   readonly claimUnordered: string;
   readonly claimPerKey: string;
@@ -41,6 +42,14 @@ export class OutboxSql {
     // notifications of one transaction into one, delivered at commit, never on rollback.
     this.insertWithNotify = `WITH wake AS (SELECT pg_notify($13, '')) INSERT INTO ${table} (${insertColumns})
       SELECT u.* FROM ${rows} AS u CROSS JOIN wake RETURNING seq`;
+    // Claimed as written: rows the local relay publishes as soon as their transaction
+    // commits, so they need no claim query. They carry its lease ($13 owner, $14 ms) and
+    // a fresh fencing token, exactly as if a claim had taken them; if the process dies
+    // first, they are due again when the lease runs out. No NOTIFY: no other relay needs waking.
+    this.insertClaimed = `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value)
+      INSERT INTO ${table} (${insertColumns}, lease_owner, lease_token, available_at)
+      SELECT u.*, $13, token.value, now() + $14 * interval '1 millisecond' FROM ${rows} AS u CROSS JOIN token
+      RETURNING seq, ctid::text AS row_id, lease_token`;
     // Per-key ordering: writers of the same key serialise until commit, so write
     // order (seq) equals commit order for that key. Sorted to avoid deadlocks.
     // The two-int form keeps these locks apart from the application's one-bigint locks;

@@ -1,7 +1,16 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { tidRange, type MessageSchedule } from '@courier-nest/core/internal';
+import type { MessageSchedule } from '@courier-nest/core/internal';
 import type { OutboxDelivery } from '@courier-nest/core';
 import { OutboxSql } from './outbox.sql';
+import {
+  compareSeq,
+  deleteConfirmedParameters,
+  deliveryOf,
+  outboxRowColumns,
+  toClaimedRow,
+} from './outbox-store.rows';
+
+export { deleteConfirmedParameters, outboxRowColumns } from './outbox-store.rows';
 
 /** A row the relay holds a lease on, ready to publish. */
 export interface ClaimedRow extends OutboxDelivery {
@@ -63,6 +72,33 @@ export class OutboxStore {
       ? await this.run(db, 'insert_notify', this.sql.insertWithNotify, [...values, notifyChannel])
       : await this.run(db, 'insert', this.sql.insert, values);
     return inserted.map((r) => String(r.seq));
+  }
+
+  /**
+   * Writes rows already claimed by the local relay (`owner`, for `leaseMs`, one fresh
+   * token), on `client` or on the pool; returns them as claimed rows, `ageMs` 0.
+   */
+  async insertClaimed(
+    client: Queryable | null,
+    rows: readonly OutboxRowInput[],
+    owner: string,
+    leaseMs: number,
+  ): Promise<ClaimedRow[]> {
+    const values = [...outboxRowColumns(rows), owner, leaseMs];
+    const { rows: inserted } = await this.run(
+      client ?? this.pool,
+      'insert_claimed',
+      this.sql.insertClaimed,
+      values,
+    );
+    return inserted.map((r, i) => ({
+      ...deliveryOf(rows[i]),
+      seq: String(r.seq),
+      rowId: r.row_id,
+      attempts: 0,
+      leaseToken: String(r.lease_token),
+      ageMs: 0,
+    }));
   }
 
   async lockKeys(client: Queryable, keys: readonly string[]): Promise<void> {
@@ -145,7 +181,10 @@ export class OutboxStore {
   }
 
   /** Extends the leases of claimed rows still carrying their tokens; resolves with the tokens that held one. */
-  async renewClaims(rows: ReadonlyArray<{ seq: string; leaseToken: string }>, leaseMs: number): Promise<Set<string>> {
+  async renewClaims(
+    rows: ReadonlyArray<{ seq: string; leaseToken: string }>,
+    leaseMs: number,
+  ): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const { rows: renewed } = await this.run(this.pool, 'renew_claims', this.sql.renewClaims, [
       rows.map((row) => row.seq),
@@ -208,58 +247,4 @@ export class OutboxStore {
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return (db as Pool).query<QueryResultRow>({ name: `${this.sql.prefix}_${name}`, text, values });
   }
-}
-
-function toClaimedRow(r: QueryResultRow): ClaimedRow {
-  return {
-    seq: String(r.seq),
-    rowId: r.row_id,
-    id: r.id,
-    destination: r.destination,
-    type: r.type,
-    key: r.key,
-    body: r.payload,
-    headers: r.headers ?? {},
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    traceparent: r.traceparent,
-    tracestate: r.tracestate,
-    source: r.source,
-    occurredAt: r.occurred_at,
-    attempts: r.attempts,
-    leaseToken: String(r.lease_token),
-    ageMs: Number(r.age_ms),
-  };
-}
-
-function compareSeq(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** The parameters of `OutboxSql.deleteConfirmed`: rows found by row id, within the blocks those span. */
-export function deleteConfirmedParameters(
-  rows: ReadonlyArray<{ seq: string; rowId: string }>,
-  leaseToken: string,
-): unknown[] {
-  const rowIds = rows.map((row) => row.rowId);
-  const { first, last } = tidRange(rowIds);
-  return [rows.map((row) => row.seq), leaseToken, rowIds, first, last];
-}
-
-/** The twelve column arrays of an outbox INSERT ($1..$12), one array per column, in the SQL's order. */
-export function outboxRowColumns(rows: readonly OutboxRowInput[]): unknown[] {
-  return [
-    rows.map((r) => r.id),
-    rows.map((r) => r.destination),
-    rows.map((r) => r.type),
-    rows.map((r) => r.key),
-    rows.map((r) => r.body),
-    rows.map((r) => JSON.stringify(r.headers)),
-    rows.map((r) => r.correlationId),
-    rows.map((r) => r.causationId),
-    rows.map((r) => r.traceparent),
-    rows.map((r) => r.tracestate),
-    rows.map((r) => r.source),
-    rows.map((r) => r.occurredAt.toISOString()),
-  ];
 }

@@ -1,5 +1,11 @@
-import type { QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type {
+  BeforeQueryEvent,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import type { WrittenClaim } from './written-claim';
 
 const runner = (active = false) => ({ isTransactionActive: active }) as QueryRunner;
 const commit = (queryRunner: QueryRunner) => ({ queryRunner }) as TransactionCommitEvent;
@@ -62,5 +68,91 @@ describe('OutboxCommitSubscriber', () => {
     subscriber.afterTransactionCommit(commit(queryRunner));
     expect(woken).toEqual([]);
     expect(scheduled).toEqual([]);
+  });
+
+  describe('rows written claimed by the local relay', () => {
+    /** A transaction at TypeORM nesting `depth` (1: outermost), as the subscriber reads it. */
+    const nested = (depth: number) =>
+      ({ isTransactionActive: true, transactionDepth: depth }) as unknown as QueryRunner;
+    const setDepth = (queryRunner: QueryRunner, depth: number) => {
+      Object.assign(queryRunner, { transactionDepth: depth, isTransactionActive: depth > 0 });
+    };
+    const claim = () => {
+      const events: string[] = [];
+      const written = {
+        committed: () => events.push('committed'),
+        rolledBack: () => events.push('rolledBack'),
+      } as unknown as WrittenClaim;
+      return { written, events };
+    };
+
+    it('hands them to the relay at the outermost commit, not at a savepoint release', () => {
+      const queryRunner = nested(1);
+      const { written, events } = claim();
+      subscriber.trackClaimed(queryRunner, written);
+      subscriber.afterTransactionCommit(commit(nested(2))); // another transaction: nothing
+      setDepth(queryRunner, 2);
+      subscriber.afterTransactionCommit(commit(queryRunner)); // savepoint release: still active
+      expect(events).toEqual([]);
+      setDepth(queryRunner, 0);
+      subscriber.afterTransactionCommit(commit(queryRunner));
+      expect(events).toEqual(['committed']);
+    });
+
+    it('gives them back when the transaction rolls back', () => {
+      const queryRunner = nested(1);
+      const { written, events } = claim();
+      subscriber.trackClaimed(queryRunner, written);
+      setDepth(queryRunner, 0);
+      subscriber.afterTransactionRollback({ queryRunner } as TransactionRollbackEvent);
+      subscriber.afterTransactionCommit(commit(queryRunner));
+      expect(events).toEqual(['rolledBack']);
+    });
+
+    it('gives back only those written inside a savepoint that rolled back; the others go at commit', () => {
+      const queryRunner = nested(1);
+      const outer = claim();
+      const inner = claim();
+      subscriber.trackClaimed(queryRunner, outer.written);
+      setDepth(queryRunner, 2);
+      subscriber.trackClaimed(queryRunner, inner.written);
+      setDepth(queryRunner, 1); // ROLLBACK TO SAVEPOINT typeorm_1, then the event
+      subscriber.afterTransactionRollback({ queryRunner } as TransactionRollbackEvent);
+      expect(inner.events).toEqual(['rolledBack']);
+      setDepth(queryRunner, 0);
+      subscriber.afterTransactionCommit(commit(queryRunner));
+      expect(outer.events).toEqual(['committed']);
+      expect(inner.events).toEqual(['rolledBack']);
+    });
+
+    it.each(['ROLLBACK TO SAVEPOINT mine', 'rollback to mine', 'ROLLBACK TRANSACTION TO SAVEPOINT mine'])(
+      'does not trust them at commit after a raw %j (their rows may be gone)',
+      (query) => {
+        const queryRunner = nested(1);
+        const { written, events } = claim();
+        subscriber.trackClaimed(queryRunner, written);
+        subscriber.beforeQuery({ queryRunner, query } as BeforeQueryEvent);
+        setDepth(queryRunner, 0);
+        subscriber.afterTransactionCommit(commit(queryRunner));
+        expect(events).toEqual(['rolledBack']);
+      },
+    );
+
+    it("trusts them after TypeORM's own savepoints and other statements", () => {
+      const queryRunner = nested(1);
+      const { written, events } = claim();
+      subscriber.trackClaimed(queryRunner, written);
+      for (const query of [
+        'SAVEPOINT typeorm_1',
+        'ROLLBACK TO SAVEPOINT typeorm_1',
+        'SELECT 1',
+        'ROLLBACK',
+      ]) {
+        subscriber.beforeQuery({ queryRunner, query } as BeforeQueryEvent);
+      }
+      setDepth(queryRunner, 0);
+      subscriber.afterTransactionCommit(commit(queryRunner));
+      expect(events).toEqual(['committed']);
+    });
   });
 });

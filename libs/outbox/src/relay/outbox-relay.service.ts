@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { OUTBOX_PUBLISHER, type OutboxPublisher } from '@courier-nest/core';
-import { BatchClaimers, LeasedWorkEngine, type Claim, type WorkProcessor } from '@courier-nest/core/internal';
+import { BatchClaimers, LeasedWorkEngine, type Reservation } from '@courier-nest/core/internal';
 import { OutboxConfigurationError } from '../errors/outbox-configuration.error';
 import { RESOLVED_OUTBOX_OPTIONS } from '../outbox.constants';
 import { OutboxMessages } from '../outbox.messages';
@@ -16,8 +16,7 @@ import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import { OutboxStore, type ClaimedRow } from '../outbox.store';
 import { emptyResult } from './batch-outcomes';
 import type { RelayBatchResult, RelayObserver } from './relay-batch-result.interface';
-import { RelayBatchListeners } from './relay-batch.listeners';
-import { RelayBatchSettler } from './relay-batch.settler';
+import { RelayBatchProcessor } from './relay-batch.processor';
 import { RelayQueue } from './relay.queue';
 import { ScheduledMessagesMover } from './scheduled-messages.mover';
 
@@ -32,14 +31,11 @@ export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
  * crashed relay's rows are taken within that.
  */
 @Injectable()
-export class OutboxRelay
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, WorkProcessor<ClaimedRow, RelayBatchResult>
-{
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly queue: RelayQueue;
   private readonly engine: LeasedWorkEngine<ClaimedRow, RelayBatchResult>;
-  private readonly settler: RelayBatchSettler;
-  private readonly listeners: RelayBatchListeners;
+  private readonly processor: RelayBatchProcessor;
 
   constructor(
     @Inject(RESOLVED_OUTBOX_OPTIONS) private readonly options: ResolvedOutboxOptions,
@@ -50,14 +46,12 @@ export class OutboxRelay
   ) {
     const { relay, ordering } = options;
     this.queue = new RelayQueue(store, relay.processorId, ordering === 'per-key');
-    this.settler = new RelayBatchSettler(store, relay, this.logger);
-    this.listeners = new RelayBatchListeners(this.logger, observer);
-    const claimers = new BatchClaimers(relay.concurrency, 0);
-    this.engine = new LeasedWorkEngine(this.queue, this, claimers, relay, this.logger);
-  }
-
-  get processorId(): string {
-    return this.options.relay.processorId;
+    const transport = () => this.requirePublisher();
+    const wakeAfter = (ms: number) => this.engine.wakeAfter(ms);
+    this.processor = new RelayBatchProcessor(transport, store, options, wakeAfter, this.logger, observer);
+    // Rows written claimed and not yet published are bounded by one batch.
+    const claimers = new BatchClaimers(relay.concurrency, relay.batchSize);
+    this.engine = new LeasedWorkEngine(this.queue, this.processor, claimers, relay, this.logger);
   }
 
   /** True while the claimers run (between bootstrap and shutdown). */
@@ -69,8 +63,6 @@ export class OutboxRelay
   isPublisherReady(): boolean {
     return this.publisher?.isReady() ?? false;
   }
-
-  readonly isReady = (): boolean => this.isPublisherReady();
 
   onApplicationBootstrap(): void {
     if (this.options.relay.enabled) this.start();
@@ -87,7 +79,9 @@ export class OutboxRelay
     this.engine.start();
     // Scheduled messages reach the outbox while a relay runs, moved when they come due.
     this.scheduled.start((seqs) => this.wake(seqs));
-    this.logger.log(`Relay ${this.processorId} started (${this.options.relay.concurrency} claimers)`);
+    this.logger.log(
+      `Relay ${this.options.relay.processorId} started (${this.options.relay.concurrency} claimers)`,
+    );
   }
 
   /**
@@ -103,7 +97,7 @@ export class OutboxRelay
    * log which messages failed and why). Returns a function that unsubscribes.
    */
   onBatch(listener: (result: RelayBatchResult) => void): () => void {
-    return this.listeners.add(listener);
+    return this.processor.listeners.add(listener);
   }
 
   /**
@@ -116,27 +110,22 @@ export class OutboxRelay
     this.engine.wake();
   }
 
+  /**
+   * Room for `wanted` rows a publish writes already claimed by this relay, published
+   * once their transaction commits (see WrittenClaim). Null in per-key order (a key's
+   * head must be found in the table), while the broker is unreachable, or when the
+   * relay holds all it may: the rows are then written due, as usual.
+   */
+  reserve(wanted: number): Reservation<ClaimedRow> | null {
+    if (this.options.ordering === 'per-key' || !this.isPublisherReady()) return null;
+    return this.engine.reserve(wanted);
+  }
+
   /** Claims, publishes and settles one batch now, in the calling task. For tests and custom loops. */
   async pumpOnce(): Promise<RelayBatchResult> {
     this.requirePublisher();
     const started = performance.now();
     return (await this.engine.pumpOnce()) ?? emptyResult(performance.now() - started);
-  }
-
-  /** Publishes a claimed batch and settles it (the engine's processor). */
-  async process(claim: Claim<ClaimedRow>): Promise<RelayBatchResult> {
-    const started = performance.now();
-    const results = await this.requirePublisher().publishBatch(claim.items);
-    const timing = { started, sinceClaimMs: performance.now() - started };
-    const { result, retryInMs } = await this.settler.settle(claim.items, claim.token, results, timing);
-    if (retryInMs !== null) this.engine.wakeAfter(retryInMs);
-    this.listeners.emit(result);
-    return result;
-  }
-
-  /** Per key: publishing a key's head made its next message claimable. */
-  claimAgain(result: RelayBatchResult): boolean {
-    return this.options.ordering === 'per-key' && result.published > 0;
   }
 
   private requirePublisher(): OutboxPublisher {
