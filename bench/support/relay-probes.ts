@@ -109,7 +109,7 @@ export class RelayProbes {
         activity.deletes++;
         activity.deleteMs.push(performance.now() - started);
       }
-      activity.deletedRows += deleted;
+      activity.deletedRows += deleted.length;
       return deleted;
     };
     this.restorers.push(() => {

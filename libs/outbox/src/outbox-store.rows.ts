@@ -48,14 +48,23 @@ export function compareSeq(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+/** A published row to delete, with the token of the claim that holds it. */
+export interface ConfirmedRow {
+  seq: string;
+  rowId: string;
+  leaseToken: string;
+}
+
 /** The parameters of `OutboxSql.deleteConfirmed`: rows found by row id, within the blocks those span. */
-export function deleteConfirmedParameters(
-  rows: ReadonlyArray<{ seq: string; rowId: string }>,
-  leaseToken: string,
-): unknown[] {
+export function deleteConfirmedParameters(rows: readonly ConfirmedRow[]): unknown[] {
   const rowIds = rows.map((row) => row.rowId);
   const { first, last } = tidRange(rowIds);
-  return [rows.map((row) => row.seq), leaseToken, rowIds, first, last];
+  return [rows.map((row) => row.seq), rowsWithTokens(rows), rowIds, first, last];
+}
+
+/** Each row's "seq token", as the delete statements match them. */
+export function rowsWithTokens(rows: readonly ConfirmedRow[]): string[] {
+  return rows.map((row) => `${row.seq} ${row.leaseToken}`);
 }
 
 /** The twelve column arrays of an outbox INSERT ($1..$12), one array per column, in the SQL's order. */

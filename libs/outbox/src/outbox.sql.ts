@@ -90,18 +90,23 @@ export class OutboxSql {
           AND (c.key IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.key = c.key AND p.seq < c.seq))
         ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
 
-    // Fencing: a relay settles only rows that still carry its claim's token.
+    // Fencing: a relay settles only rows that still carry their claim's token. One
+    // statement deletes the rows of several claims (see ConfirmedRowsDeleter), so each
+    // row names its own token ($2: "seq token", a plain filter that keeps the scan below).
     // Rows are found by the row id (ctid) their claim returned, within the range of
     // blocks those ids span ($4, $5: see tidRange), whatever the table's size or
     // statistics (by seq, or by row id alone, a backlog of some thousand rows was
     // scanned whole). A row moved since (a table rewrite) matches nothing there:
     // `deleteConfirmedBySeq` then.
+    const ownToken = `seq::text || ' ' || lease_token::text = ANY($2::text[])`;
     this.deleteConfirmed = `WITH ${RELAXED_COMMIT}
       DELETE FROM ${table} USING relaxed
       WHERE ctid >= $4::tid AND ctid <= $5::tid AND ctid = ANY($3::tid[])
-        AND seq = ANY($1::bigint[]) AND lease_token = $2`;
+        AND seq = ANY($1::bigint[]) AND ${ownToken}
+      RETURNING seq`;
     this.deleteConfirmedBySeq = `WITH ${RELAXED_COMMIT}
-      DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
+      DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND ${ownToken}
+      RETURNING seq`;
     this.markFailed = `WITH ${RELAXED_COMMIT} UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
         available_at = CASE WHEN m.attempts + 1 >= $3 THEN 'infinity'
                             ELSE now() + f.delay_ms * interval '1 millisecond' END,

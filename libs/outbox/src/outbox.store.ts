@@ -5,12 +5,14 @@ import { OutboxSql } from './outbox.sql';
 import {
   compareSeq,
   deleteConfirmedParameters,
+  rowsWithTokens,
+  type ConfirmedRow,
   deliveryOf,
   outboxRowColumns,
   toClaimedRow,
 } from './outbox-store.rows';
 
-export { deleteConfirmedParameters, outboxRowColumns } from './outbox-store.rows';
+export { deleteConfirmedParameters, outboxRowColumns, type ConfirmedRow } from './outbox-store.rows';
 
 /** A row the relay holds a lease on, ready to publish. */
 export interface ClaimedRow extends OutboxDelivery {
@@ -126,25 +128,22 @@ export class OutboxStore {
     return rows.map(toClaimedRow).sort((a, b) => compareSeq(a.seq, b.seq));
   }
 
-  /** Deletes confirmed rows that still carry this claim's token; returns how many. */
-  async deleteConfirmed(
-    rows: ReadonlyArray<{ seq: string; rowId: string }>,
-    leaseToken: string,
-  ): Promise<number> {
-    if (rows.length === 0) return 0;
-    const { rowCount } = await this.run(
-      this.pool,
-      'delete_confirmed',
-      this.sql.deleteConfirmed,
-      deleteConfirmedParameters(rows, leaseToken),
-    );
-    if (rowCount === rows.length) return rowCount;
+  /** Deletes confirmed rows that still carry their claims' tokens; resolves with the seqs it deleted. */
+  async deleteConfirmed(rows: readonly ConfirmedRow[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const params = deleteConfirmedParameters(rows);
+    const { rows: deleted } = await this.run(this.pool, 'delete_confirmed', this.sql.deleteConfirmed, params);
+    if (deleted.length === rows.length) return deleted.map((r) => String(r.seq));
     // Some rows were not where the claim found them (moved, or re-claimed): by seq.
-    const bySeq = await this.run(this.pool, 'delete_confirmed_by_seq', this.sql.deleteConfirmedBySeq, [
-      rows.map((row) => row.seq),
-      leaseToken,
-    ]);
-    return (rowCount ?? 0) + (bySeq.rowCount ?? 0);
+    const found = new Set(deleted.map((r) => String(r.seq)));
+    const rest = rows.filter((row) => !found.has(row.seq));
+    const { rows: bySeq } = await this.run(
+      this.pool,
+      'delete_confirmed_by_seq',
+      this.sql.deleteConfirmedBySeq,
+      [rest.map((row) => row.seq), rowsWithTokens(rest)],
+    );
+    return [...found, ...bySeq.map((r) => String(r.seq))];
   }
 
   /** Records failed attempts; returns the seqs that became dead and how many rows it settled. */

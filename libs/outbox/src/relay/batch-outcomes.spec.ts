@@ -36,7 +36,7 @@ describe('sortOutcomes', () => {
       3,
       backoff,
     );
-    expect(sorted.confirmed).toEqual([{ seq: '1', rowId: '(0,1)' }]);
+    expect(sorted.confirmed).toEqual([{ seq: '1', rowId: '(0,1)', leaseToken: '7' }]);
     expect(sorted.failures).toEqual([{ seq: '2', error: 'returned: NO_ROUTE', delayMs: 400 }]);
     expect(sorted.unsent).toEqual(['3']);
     expect(sorted.unsentError).toBe('broker not connected');
@@ -46,7 +46,7 @@ describe('sortOutcomes', () => {
 
   it('never treats a missing result as confirmed', () => {
     const sorted = sortOutcomes([row('1'), row('2')], [{ status: 'confirmed' }], 0, backoff);
-    expect(sorted.confirmed).toEqual([{ seq: '1', rowId: '(0,1)' }]);
+    expect(sorted.confirmed).toEqual([{ seq: '1', rowId: '(0,1)', leaseToken: '7' }]);
     expect(sorted.unsent).toEqual(['2']);
     expect(sorted.outcomes[1]).toMatchObject({ status: 'unsent', error: 'publisher returned no result' });
   });

@@ -1,11 +1,11 @@
 import type { BackoffPolicy } from '@courier-nest/core';
 import type { PublishResult } from '@courier-nest/core';
-import type { ClaimedRow } from '../outbox.store';
+import type { ClaimedRow, ConfirmedRow } from '../outbox.store';
 import type { RelayBatchResult, RelayMessageOutcome } from './relay-batch-result.interface';
 
 /** What a batch's publish results mean for its rows: which to delete, retry or release. */
 export interface BatchOutcomes {
-  confirmed: Array<{ seq: string; rowId: string }>;
+  confirmed: ConfirmedRow[];
   failures: Array<{ seq: string; error: string; delayMs: number }>;
   unsent: string[];
   /** The last `unsent` reason, recorded on the released rows. */
@@ -29,7 +29,7 @@ export function sortOutcomes(
     const base = { id: row.id, destination: row.destination };
     switch (result.status) {
       case 'confirmed':
-        sorted.confirmed.push({ seq: row.seq, rowId: row.rowId });
+        sorted.confirmed.push({ seq: row.seq, rowId: row.rowId, leaseToken: row.leaseToken });
         sorted.outcomes.push({ ...base, status: 'published', latencyMs: row.ageMs + sinceClaimMs });
         break;
       case 'failed':

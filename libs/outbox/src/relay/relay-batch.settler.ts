@@ -5,6 +5,7 @@ import { OutboxMessages } from '../outbox.messages';
 import type { ResolvedOutboxOptions } from '../outbox-options.resolver';
 import type { ClaimedRow, OutboxStore } from '../outbox.store';
 import { sortOutcomes } from './batch-outcomes';
+import { ConfirmedRowsDeleter } from './confirmed-rows.deleter';
 import type { RelayBatchResult } from './relay-batch-result.interface';
 
 /**
@@ -13,11 +14,15 @@ import type { RelayBatchResult } from './relay-batch-result.interface';
  * last attempt), unsent ones released for a later try.
  */
 export class RelayBatchSettler {
+  private readonly deleter: ConfirmedRowsDeleter;
+
   constructor(
     private readonly store: OutboxStore,
     private readonly options: ResolvedOutboxOptions['relay'],
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.deleter = new ConfirmedRowsDeleter(store);
+  }
 
   /**
    * Settles `rows` (claimed under `token`) by their publish `results`. Resolves with
@@ -33,7 +38,7 @@ export class RelayBatchSettler {
     const sorted = sortOutcomes(rows, results, timing.sinceClaimMs, backoff);
     const { confirmed, failures, unsent, unsentError, outcomes } = sorted;
     const [deleted, failed] = await Promise.all([
-      this.store.deleteConfirmed(confirmed, token),
+      this.deleter.delete(confirmed),
       this.store.markFailed(failures, token, maxAttempts),
       this.store.release(unsent, token, `unsent: ${unsentError}`, unsentRetryDelayMs),
     ]);
