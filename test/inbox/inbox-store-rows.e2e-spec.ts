@@ -83,4 +83,53 @@ describe('Inbox receive: the stored message row', () => {
       null,
     ]);
   });
+
+  it('renews claimed runs, skips runs another statement has locked, and names the claims still held', async () => {
+    const withHandlers = {
+      ...message(null),
+      eventType: 'lease_events',
+      handlers: [
+        { key: 'a', maxAttempts: 3 },
+        { key: 'b', maxAttempts: 3 },
+      ],
+    };
+    await store.receive(null, [withHandlers], 'inbox_store_rows');
+    const claimed = await store.claim(10, 'worker-a', 60_000, {
+      pairs: ['lease_events a', 'lease_events b'],
+    });
+    expect(claimed).toHaveLength(2);
+    const [locked, free] = claimed;
+    const leaseOf = async (key: string) =>
+      (
+        await db.query(
+          `SELECT available_at FROM "${schema}".inbox_handler_states WHERE message_id = $1 AND handler_key = $2`,
+          [withHandlers.id, key],
+        )
+      ).rows[0].available_at as Date;
+    const before = { locked: await leaseOf(locked.handlerKey), free: await leaseOf(free.handlerKey) };
+    const other = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    const holder = await other.connect();
+    try {
+      // This process's own settle holds one run: the renewal must not wait for it (nor deadlock with it).
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT 1 FROM "${schema}".inbox_handler_states WHERE message_id = $1 AND handler_key = $2 FOR UPDATE`,
+        [withHandlers.id, locked.handlerKey],
+      );
+      await db.query('SELECT pg_sleep(0.01)');
+      expect([...(await store.renewClaims(claimed, 120_000))]).toEqual([locked.leaseToken]);
+      expect((await leaseOf(free.handlerKey)).getTime()).toBeGreaterThan(before.free.getTime() + 30_000);
+      expect(await leaseOf(locked.handlerKey)).toEqual(before.locked);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await other.end();
+    }
+    // Settled (or taken): no run carries the token any more.
+    await store.settle(
+      claimed.map((work) => ({ ...work, outcome: 'done' as const, error: null, delayMs: 0 })),
+      locked.leaseToken,
+    );
+    expect([...(await store.renewClaims(claimed, 60_000))]).toEqual([]);
+  });
 });

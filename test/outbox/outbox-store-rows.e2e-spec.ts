@@ -105,6 +105,34 @@ describe('Outbox rows: found by row id, dead rows never due', () => {
     expect(await count()).toBe(9_000);
   });
 
+  it('renews the rows of held claims, skips rows another statement has locked, and names the claims still held', async () => {
+    await store.insert(null, [row(), row()], null);
+    const [locked, free] = await store.claim(10, 'relay-a', LEASE_MS, false);
+    const leaseOf = async (seq: string) =>
+      (await db.query(`SELECT available_at FROM "${schema}".outbox_messages WHERE seq = $1`, [seq])).rows[0]
+        .available_at as Date;
+    const before = { locked: await leaseOf(locked.seq), free: await leaseOf(free.seq) };
+    // The relay's own delete holds one row: a renewal must not wait for it (nor deadlock with it).
+    const other = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    const holder = await other.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "${schema}".outbox_messages WHERE seq = $1 FOR UPDATE`, [locked.seq]);
+      await db.query(`SELECT pg_sleep(0.01)`); // now() moves on
+      expect([...(await store.renewClaims([locked, free], LEASE_MS * 2))]).toEqual([locked.leaseToken]);
+      expect((await leaseOf(free.seq)).getTime()).toBeGreaterThan(before.free.getTime() + LEASE_MS / 2);
+      expect(await leaseOf(locked.seq)).toEqual(before.locked);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await other.end();
+    }
+    // Re-claimed by another relay after the lease: this claim holds nothing any more.
+    await db.query(`UPDATE "${schema}".outbox_messages SET available_at = now() - interval '1 ms'`);
+    await store.claim(10, 'relay-b', LEASE_MS, false);
+    expect([...(await store.renewClaims([locked, free], LEASE_MS))]).toEqual([]);
+  });
+
   it('parks a dead row where no claim looks, and moves there rows that died under the earlier rule', async () => {
     await store.insert(null, [row(), row()], null);
     const [first, second] = await store.claim(10, 'relay-a', LEASE_MS, false);

@@ -138,16 +138,26 @@ export class InboxSql {
         AND event_type || ' ' || handler_key = ANY($1::text[])
       RETURNING message_id, handler_key, event_type, attempts, last_error`;
     // Live leases: the runs a dispatcher still holds, each by key and only while it
-    // carries its claim's token ($1, $2 keys, $3 their tokens). The answer names the
-    // tokens that still hold a run; a claim missing from it lost its runs.
+    // carries its claim's token ($1, $2 keys, $3 their tokens). Rows another statement
+    // has locked (this process's own settle, most often) are skipped, not waited for:
+    // waiting let a renewal and a settle lock the same rows in opposite orders and
+    // deadlock. The answer names the tokens that still hold a run; a claim missing from
+    // it lost its runs.
     const claimedRuns = `unnest($1::text[], $2::text[], $3::bigint[]) AS c(message_id, handler_key, token)`;
     const heldBy = `st.message_id = c.message_id AND st.handler_key = c.handler_key
         AND st.lease_token = c.token AND st.status = 'progress'`;
-    this.renewClaims = `WITH renewed AS (
-        UPDATE ${states} st SET available_at = now() + $4 * interval '1 millisecond'
-        FROM ${claimedRuns} WHERE ${heldBy}
-        RETURNING st.lease_token)
-      SELECT DISTINCT lease_token FROM renewed`;
+    this.renewClaims = `WITH held AS (
+        SELECT st.message_id, st.handler_key, st.lease_token FROM ${states} st JOIN ${claimedRuns} ON ${heldBy}),
+      free AS (
+        SELECT st.ctid AS row_id FROM ${states} st
+          JOIN held h ON st.message_id = h.message_id AND st.handler_key = h.handler_key
+            AND st.lease_token = h.lease_token AND st.status = 'progress'
+        FOR UPDATE OF st SKIP LOCKED),
+      renewed AS (
+        UPDATE ${states} SET available_at = now() + $4 * interval '1 millisecond'
+        WHERE ctid = ANY(ARRAY(SELECT row_id FROM free))
+        RETURNING 1)
+      SELECT DISTINCT lease_token FROM held`;
     // Given back at shutdown: the attempt did not run (or was cut short), so it is not counted.
     this.releaseClaims = `UPDATE ${states} st SET status = 'pending', lease_owner = NULL, lease_token = NULL,
         attempts = greatest(st.attempts - 1, 0), available_at = now()

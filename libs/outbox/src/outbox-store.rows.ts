@@ -63,7 +63,7 @@ export function deleteConfirmedParameters(rows: readonly ConfirmedRow[]): unknow
 }
 
 /** Each row's "seq token", as the delete statements match them. */
-export function rowsWithTokens(rows: readonly ConfirmedRow[]): string[] {
+export function rowsWithTokens(rows: ReadonlyArray<Pick<ConfirmedRow, 'seq' | 'leaseToken'>>): string[] {
   return rows.map((row) => `${row.seq} ${row.leaseToken}`);
 }
 

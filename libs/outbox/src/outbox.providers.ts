@@ -11,6 +11,7 @@ import { OutboxDeadSql } from './outbox-dead.sql';
 import { OutboxDeadStore } from './outbox-dead.store';
 import { OutboxSql } from './outbox.sql';
 import { OutboxStore } from './outbox.store';
+import { OutboxConnections } from './outbox-connections';
 import { OutboxScheduleSql } from './outbox-schedule.sql';
 import { OutboxScheduleStore } from './outbox-schedule.store';
 import { OutboxCommitSubscriber } from './relay/outbox-commit.subscriber';
@@ -24,12 +25,19 @@ export const outboxCoreProviders: Provider[] = [
     inject: [OUTBOX_MODULE_OPTIONS],
   },
   {
-    // The relay talks to node-postgres directly (named prepared statements, LISTEN);
-    // the pool is TypeORM's own, so there is one set of connections and credentials.
-    provide: OutboxStore,
+    // The relay's claimers, its renewals and deletes, the LISTEN and one spare.
+    provide: OutboxConnections,
     useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
-      new OutboxStore(postgresPool(dataSource), new OutboxSql(options.schema)),
+      new OutboxConnections(postgresPool(dataSource), options.relay.concurrency + 3),
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
+  },
+  {
+    // The relay talks to node-postgres directly (named prepared statements, LISTEN), on
+    // connections of its own; a publish writes on the caller's transaction.
+    provide: OutboxStore,
+    useFactory: (options: ResolvedOutboxOptions, connections: OutboxConnections) =>
+      new OutboxStore(connections.pool, new OutboxSql(options.schema)),
+    inject: [RESOLVED_OUTBOX_OPTIONS, OutboxConnections],
   },
   {
     provide: OutboxScheduleStore,

@@ -118,14 +118,21 @@ export class OutboxSql {
         available_at = now() + $4 * interval '1 millisecond'
       WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
     // Live leases: the claims a relay still works on, each row by seq and only while it
-    // carries its claim's token ($1 seqs, $2 their tokens). The answer names the tokens
-    // that still hold a row; a claim missing from it lost its rows.
-    this.renewClaims = `WITH renewed AS (
-        UPDATE ${table} m SET available_at = now() + $3 * interval '1 millisecond'
-        FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, token)
-        WHERE m.seq = c.seq AND m.lease_token = c.token AND m.dead_at IS NULL
-        RETURNING m.lease_token)
-      SELECT DISTINCT lease_token FROM renewed`;
+    // carries its claim's token ($1 seqs, $2 "seq token" as the deletes take them). Rows another statement has
+    // locked (this relay's own delete, most often) are skipped, not waited for: waiting
+    // let a renewal and a delete lock the same rows in opposite orders and deadlock. The
+    // answer names the tokens that still hold a row; a claim missing from it lost its rows.
+    this.renewClaims = `WITH held AS (
+        SELECT seq, lease_token FROM ${table}
+        WHERE seq = ANY($1::bigint[]) AND seq::text || ' ' || lease_token::text = ANY($2::text[]) AND dead_at IS NULL),
+      free AS (
+        SELECT m.seq FROM ${table} m JOIN held h ON m.seq = h.seq AND m.lease_token = h.lease_token
+        FOR UPDATE OF m SKIP LOCKED),
+      renewed AS (
+        UPDATE ${table} SET available_at = now() + $3 * interval '1 millisecond'
+        WHERE seq = ANY(ARRAY(SELECT seq FROM free))
+        RETURNING 1)
+      SELECT DISTINCT lease_token FROM held`;
     this.releaseClaims = `UPDATE ${table} m SET lease_owner = NULL, available_at = now()
       FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, token)
       WHERE m.seq = c.seq AND m.lease_token = c.token AND m.dead_at IS NULL`;

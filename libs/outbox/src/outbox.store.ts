@@ -187,7 +187,7 @@ export class OutboxStore {
     if (rows.length === 0) return new Set();
     const { rows: renewed } = await this.run(this.pool, 'renew_claims', this.sql.renewClaims, [
       rows.map((row) => row.seq),
-      rows.map((row) => row.leaseToken),
+      rowsWithTokens(rows),
       leaseMs,
     ]);
     return new Set(renewed.map((row) => String(row.lease_token)));
