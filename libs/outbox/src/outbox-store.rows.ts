@@ -59,12 +59,12 @@ export interface ConfirmedRow {
 export function deleteConfirmedParameters(rows: readonly ConfirmedRow[]): unknown[] {
   const rowIds = rows.map((row) => row.rowId);
   const { first, last } = tidRange(rowIds);
-  return [rows.map((row) => row.seq), rowsWithTokens(rows), rowIds, first, last];
+  return [rows.map((row) => row.seq), tokensOf(rows), rowIds, first, last];
 }
 
-/** Each row's "seq token", as the delete statements match them. */
-export function rowsWithTokens(rows: ReadonlyArray<Pick<ConfirmedRow, 'seq' | 'leaseToken'>>): string[] {
-  return rows.map((row) => `${row.seq} ${row.leaseToken}`);
+/** Each row's claim token, in the rows' order: the delete and renew statements join them by position. */
+export function tokensOf(rows: ReadonlyArray<Pick<ConfirmedRow, 'leaseToken'>>): string[] {
+  return rows.map((row) => row.leaseToken);
 }
 
 /** The twelve column arrays of an outbox INSERT ($1..$12), one array per column, in the SQL's order. */

@@ -5,7 +5,7 @@ import { OutboxSql } from './outbox.sql';
 import {
   compareSeq,
   deleteConfirmedParameters,
-  rowsWithTokens,
+  tokensOf,
   type ConfirmedRow,
   deliveryOf,
   outboxRowColumns,
@@ -141,7 +141,7 @@ export class OutboxStore {
       this.pool,
       'delete_confirmed_by_seq',
       this.sql.deleteConfirmedBySeq,
-      [rest.map((row) => row.seq), rowsWithTokens(rest)],
+      [rest.map((row) => row.seq), tokensOf(rest)],
     );
     return [...found, ...bySeq.map((r) => String(r.seq))];
   }
@@ -187,7 +187,7 @@ export class OutboxStore {
     if (rows.length === 0) return new Set();
     const { rows: renewed } = await this.run(this.pool, 'renew_claims', this.sql.renewClaims, [
       rows.map((row) => row.seq),
-      rowsWithTokens(rows),
+      tokensOf(rows),
       leaseMs,
     ]);
     return new Set(renewed.map((row) => String(row.lease_token)));
