@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface RelayProcessMessage {
-  type: 'ready' | 'claimed' | 'batch';
+  type: 'ready' | 'claimed' | 'batch' | 'written';
   ids?: string[];
   leaseToken?: string;
   published?: number;

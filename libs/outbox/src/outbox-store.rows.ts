@@ -62,9 +62,9 @@ export function deleteConfirmedParameters(rows: readonly ConfirmedRow[]): unknow
   return [rows.map((row) => row.seq), tokensOf(rows), rowIds, first, last];
 }
 
-/** Each row's claim token, in the rows' order: the delete and renew statements join them by position. */
+/** The claim tokens the rows carry, each once: the delete and renew statements match rows against them. */
 export function tokensOf(rows: ReadonlyArray<Pick<ConfirmedRow, 'leaseToken'>>): string[] {
-  return rows.map((row) => row.leaseToken);
+  return [...new Set(rows.map((row) => row.leaseToken))];
 }
 
 /** The twelve column arrays of an outbox INSERT ($1..$12), one array per column, in the SQL's order. */

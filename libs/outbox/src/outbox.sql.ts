@@ -90,24 +90,23 @@ export class OutboxSql {
           AND (c.key IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.key = c.key AND p.seq < c.seq))
         ORDER BY c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED`);
 
-    // Fencing: a relay settles only rows that still carry their claim's token. One
-    // statement deletes the rows of several claims (see ConfirmedRowsDeleter), so each
-    // row comes with its own token ($1 seqs, $2 their tokens, joined by position).
+    // Fencing: a relay settles only rows that still carry its claims' tokens. One
+    // statement deletes the rows of several claims (see ConfirmedRowsDeleter): $2 holds
+    // their tokens, all this relay's own, so no row another relay took can match.
     // Rows are found by the row id (ctid) their claim returned, within the range of
     // blocks those ids span ($4, $5: see tidRange), whatever the table's size or
     // statistics (by seq, or by row id alone, a backlog of some thousand rows was
     // scanned whole). A row moved since (a table rewrite) matches nothing there:
-    // `deleteConfirmedBySeq` then.
-    const confirmed = `unnest($1::bigint[], $2::bigint[]) AS c(seq, token)`;
+    // `deleteConfirmedBySeq` then. (Joining each row to its own token instead cost a
+    // quarter of the drain rate.)
     this.deleteConfirmed = `WITH ${RELAXED_COMMIT}
-      DELETE FROM ${table} m USING relaxed, ${confirmed}
-      WHERE m.ctid >= $4::tid AND m.ctid <= $5::tid AND m.ctid = ANY($3::tid[])
-        AND m.seq = c.seq AND m.lease_token = c.token
-      RETURNING m.seq`;
+      DELETE FROM ${table} USING relaxed
+      WHERE ctid >= $4::tid AND ctid <= $5::tid AND ctid = ANY($3::tid[])
+        AND seq = ANY($1::bigint[]) AND lease_token = ANY($2::bigint[])
+      RETURNING seq`;
     this.deleteConfirmedBySeq = `WITH ${RELAXED_COMMIT}
-      DELETE FROM ${table} m USING relaxed, ${confirmed}
-      WHERE m.seq = ANY($1::bigint[]) AND m.seq = c.seq AND m.lease_token = c.token
-      RETURNING m.seq`;
+      DELETE FROM ${table} USING relaxed WHERE seq = ANY($1::bigint[]) AND lease_token = ANY($2::bigint[])
+      RETURNING seq`;
     this.markFailed = `WITH ${RELAXED_COMMIT} UPDATE ${table} m SET attempts = m.attempts + 1, last_error = f.error, lease_owner = NULL,
         available_at = CASE WHEN m.attempts + 1 >= $3 THEN 'infinity'
                             ELSE now() + f.delay_ms * interval '1 millisecond' END,
@@ -119,13 +118,13 @@ export class OutboxSql {
         available_at = now() + $4 * interval '1 millisecond'
       WHERE seq = ANY($1::bigint[]) AND lease_token = $2`;
     // Live leases: the claims a relay still works on, each row by seq and only while it
-    // carries its claim's token ($1 seqs, $2 their tokens, as the deletes take them). Rows another statement has
+    // carries one of its claims' tokens ($1 seqs, $2 the tokens, as the deletes take them). Rows another statement has
     // locked (this relay's own delete, most often) are skipped, not waited for: waiting
     // let a renewal and a delete lock the same rows in opposite orders and deadlock. The
     // answer names the tokens that still hold a row; a claim missing from it lost its rows.
     this.renewClaims = `WITH held AS (
-        SELECT m.seq, m.lease_token FROM ${table} m JOIN ${confirmed} ON m.seq = c.seq AND m.lease_token = c.token
-        WHERE m.seq = ANY($1::bigint[]) AND m.dead_at IS NULL),
+        SELECT seq, lease_token FROM ${table}
+        WHERE seq = ANY($1::bigint[]) AND lease_token = ANY($2::bigint[]) AND dead_at IS NULL),
       free AS (
         SELECT m.seq FROM ${table} m JOIN held h ON m.seq = h.seq AND m.lease_token = h.lease_token
         FOR UPDATE OF m SKIP LOCKED),

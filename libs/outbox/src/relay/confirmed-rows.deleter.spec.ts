@@ -78,6 +78,17 @@ describe('ConfirmedRowsDeleter', () => {
     expect(await later).toBe(1);
   });
 
+  it('deletes a large batch on its own statement at once, beside one in flight', async () => {
+    const large = Array.from({ length: 100 }, (_, i) => String(i + 10));
+    store.present = new Set(['1', ...large]);
+    const small = deleter.delete(rows('10', '1'));
+    const drained = deleter.delete(rows('11', ...large));
+    expect(store.statements).toEqual([rows('10', '1'), rows('11', ...large)]);
+    store.finishOne();
+    store.finishOne();
+    expect([await small, await drained]).toEqual([1, 100]);
+  });
+
   it('resolves an empty delete at once without a statement', async () => {
     expect(await deleter.delete([])).toBe(0);
     expect(store.statements).toEqual([]);

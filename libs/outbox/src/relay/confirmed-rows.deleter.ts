@@ -6,11 +6,15 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** Batches this large amortise their own statement; waiting behind another delete only slows them. */
+const COALESCE_BELOW_ROWS = 100;
+
 /**
- * Deletes the published rows of batches that settle at about the same time in one
- * statement: while a delete is in flight, the next ones wait and then go together.
- * At a steady trickle of small batches (a commit each) that turns a DELETE per message
- * into one per round trip, with each row still fenced by its own claim's token.
+ * Deletes the published rows of small batches that settle at about the same time in
+ * one statement: while such a delete is in flight, the next ones wait and then go
+ * together. At a steady trickle of small batches (a commit each) that turns a DELETE
+ * per message into one per round trip, with each row still fenced by its own claim's
+ * token. Large batches (a backlog being drained) delete on their own, side by side.
  */
 export class ConfirmedRowsDeleter {
   private waiting: Waiting[] = [];
@@ -21,10 +25,15 @@ export class ConfirmedRowsDeleter {
   /** Deletes `rows` where they still carry their tokens; resolves with how many of them it deleted. */
   delete(rows: readonly ConfirmedRow[]): Promise<number> {
     if (rows.length === 0) return Promise.resolve(0);
+    if (rows.length >= COALESCE_BELOW_ROWS) return this.deleteAlone(rows);
     return new Promise((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
       if (!this.inFlight) void this.flush();
     });
+  }
+
+  private async deleteAlone(rows: readonly ConfirmedRow[]): Promise<number> {
+    return (await this.store.deleteConfirmed(rows)).length;
   }
 
   private async flush(): Promise<void> {
