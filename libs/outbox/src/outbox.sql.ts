@@ -45,10 +45,11 @@ export class OutboxSql {
     // Claimed as written: rows the local relay publishes as soon as their transaction
     // commits, so they need no claim query. They carry its lease ($13 owner, $14 ms) and
     // a fresh fencing token, exactly as if a claim had taken them; if the process dies
-    // first, they are due again when the lease runs out. No NOTIFY: no other relay needs waking.
+    // first, they are due again when the lease runs out. No NOTIFY: no other relay needs
+    // waking. The lease counts from the write, not from the transaction's start (now()).
     this.insertClaimed = `WITH token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value)
       INSERT INTO ${table} (${insertColumns}, lease_owner, lease_token, available_at)
-      SELECT u.*, $13, token.value, now() + $14 * interval '1 millisecond' FROM ${rows} AS u CROSS JOIN token
+      SELECT u.*, $13, token.value, clock_timestamp() + $14 * interval '1 millisecond' FROM ${rows} AS u CROSS JOIN token
       RETURNING seq, ctid::text AS row_id, lease_token`;
     // Per-key ordering: writers of the same key serialise until commit, so write
     // order (seq) equals commit order for that key. Sorted to avoid deadlocks.
