@@ -86,7 +86,10 @@ export class OutboxService {
     if (!inTransaction && this.options.requireTransaction)
       throw new OutboxTransactionRequiredError(OutboxMessages.transactionRequired);
     const client = inTransaction ? await queryRunner!.connect() : null;
-    const claimed = await this.insertClaimed(client, rows);
+    const claimed =
+      inTransaction && !this.commits.followsQueries(queryRunner!)
+        ? null
+        : await this.insertClaimed(client, rows);
     if (claimed) {
       if (inTransaction) this.commits.trackClaimed(queryRunner!, claimed);
       else claimed.committed();

@@ -1,9 +1,4 @@
-import type {
-  BeforeQueryEvent,
-  QueryRunner,
-  TransactionCommitEvent,
-  TransactionRollbackEvent,
-} from 'typeorm';
+import type { QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import type { WrittenClaim } from './written-claim';
 
@@ -131,12 +126,23 @@ describe('OutboxCommitSubscriber', () => {
         const queryRunner = nested(1);
         const { written, events } = claim();
         subscriber.trackClaimed(queryRunner, written);
-        subscriber.beforeQuery({ queryRunner, query } as BeforeQueryEvent);
+        subscriber.beforeQuery({ queryRunner, query } as Parameters<
+          OutboxCommitSubscriber['beforeQuery']
+        >[0]);
         setDepth(queryRunner, 0);
         subscriber.afterTransactionCommit(commit(queryRunner));
         expect(events).toEqual(['rolledBack']);
       },
     );
+
+    it('follows only transactions whose queries TypeORM announces (0.3.21 and later)', () => {
+      const announcing = {
+        broadcaster: { broadcastBeforeQueryEvent: () => undefined },
+      } as unknown as QueryRunner;
+      const silent = { broadcaster: {} } as unknown as QueryRunner;
+      expect(subscriber.followsQueries(announcing)).toBe(true);
+      expect(subscriber.followsQueries(silent)).toBe(false);
+    });
 
     it("trusts them after TypeORM's own savepoints and other statements", () => {
       const queryRunner = nested(1);
@@ -148,7 +154,9 @@ describe('OutboxCommitSubscriber', () => {
         'SELECT 1',
         'ROLLBACK',
       ]) {
-        subscriber.beforeQuery({ queryRunner, query } as BeforeQueryEvent);
+        subscriber.beforeQuery({ queryRunner, query } as Parameters<
+          OutboxCommitSubscriber['beforeQuery']
+        >[0]);
       }
       setDepth(queryRunner, 0);
       subscriber.afterTransactionCommit(commit(queryRunner));

@@ -1,5 +1,4 @@
 import type {
-  BeforeQueryEvent,
   EntitySubscriberInterface,
   QueryRunner,
   TransactionCommitEvent,
@@ -7,6 +6,12 @@ import type {
 } from 'typeorm';
 
 import type { WrittenClaim } from './written-claim';
+
+/** What TypeORM (0.3.21 and later) tells subscribers before each query it runs. */
+interface QueryStartEvent {
+  queryRunner: QueryRunner;
+  query: string;
+}
 
 /**
  * What one transaction published: the seqs of its due rows, the rows it wrote claimed by
@@ -45,6 +50,16 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface {
     published.dueAt = Math.min(published.dueAt, dueAt);
   }
 
+  /**
+   * True when this transaction's queries are announced to subscribers (TypeORM 0.3.21 and
+   * later), so a raw savepoint rollback after a claimed write would be seen. Without that,
+   * rows are not written claimed in a transaction.
+   */
+  followsQueries(queryRunner: QueryRunner): boolean {
+    const broadcaster = queryRunner.broadcaster as unknown as Record<string, unknown> | undefined;
+    return typeof broadcaster?.broadcastBeforeQueryEvent === 'function';
+  }
+
   /** Rows the transaction wrote claimed by the local relay: handed over at commit, given back at rollback. */
   trackClaimed(queryRunner: QueryRunner, claim: WrittenClaim): void {
     this.of(queryRunner).claims.push({ claim, depth: depthOf(queryRunner) });
@@ -56,7 +71,7 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface {
    * be gone, so at commit they are not handed over on trust. Their lease runs out and any
    * relay claims what exists.
    */
-  beforeQuery(event: BeforeQueryEvent): void {
+  beforeQuery(event: QueryStartEvent): void {
     const published = this.published.get(event.queryRunner);
     if (published && published.claims.length > 0 && RAW_SAVEPOINT_ROLLBACK.test(event.query))
       published.rawSavepoint = true;
