@@ -1,5 +1,5 @@
 import type { Sweep } from '../phases/latency-sweep';
-import { fmtMs, fmtRate, max, percentile, renderGrid, verdict, type TableRow } from './bench-stats';
+import { fmtMs, fmtPct, fmtRate, max, percentile, renderGrid, verdict, type TableRow } from './bench-stats';
 
 export interface LatencyTargets {
   /** The sweep fraction the targets apply to. */
@@ -9,6 +9,8 @@ export interface LatencyTargets {
 }
 
 const pct = (fraction: number) => `${Math.round(fraction * 100)}%`;
+/** The share of the offered rate a run must reach for its latency to count. */
+const MIN_ACHIEVED = 0.95;
 const ms = (samples: number[]) =>
   `${percentile(samples, 50).toFixed(1)} / ${percentile(samples, 99).toFixed(1)}`;
 const per = (n: number, messages: number) => (n / Math.max(1, messages)).toFixed(2);
@@ -34,6 +36,13 @@ export function sweepRows(sweep: Sweep, targets: LatencyTargets): TableRow[] {
     }
     rows.push(
       { figure: head, value: '', target: problems.join(', ') },
+      {
+        // A latency measured below the offered rate says nothing about that rate.
+        figure: '       rate achieved',
+        value: fmtPct(result.achievedRate / result.rate),
+        target: `>= ${fmtPct(MIN_ACHIEVED)} of offered`,
+        verdict: verdict(result.achievedRate >= MIN_ACHIEVED * result.rate),
+      },
       {
         figure: '       p50',
         value: fmtMs(p50),
