@@ -137,6 +137,7 @@ describe('Inbox leases: recovery in seconds, fencing, slow handlers kept', () =>
       'the heir to finish every run',
       { timeoutMs: 30_000 },
     );
+    console.log(`inbox: 6 runs of a SIGKILLed worker done ${finishedAt - heir.readyAt} ms after the restart`);
     expect(finishedAt - heir.readyAt).toBeLessThanOrEqual(10_000);
     const effects = await effectsOf(all);
     expect(effects.map((e) => e.message_id).sort()).toEqual([...all].sort());

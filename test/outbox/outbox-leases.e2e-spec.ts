@@ -76,6 +76,7 @@ describe('Outbox leases: recovery in seconds, slow batches kept', () => {
       'the heir to publish every row',
       { timeoutMs: 30_000 },
     );
+    console.log(`outbox: 70 rows of a SIGKILLed relay published ${doneAt - readyAt} ms after the restart`);
     expect(doneAt - readyAt).toBeLessThanOrEqual(10_000);
     expect([...new Set(received.ids())].sort()).toEqual([...all].sort());
     expect(heir.messages.filter((m) => m.type === 'batch').every((m) => m.fenced === 0)).toBe(true);

@@ -4,7 +4,6 @@ import type {
   TransactionCommitEvent,
   TransactionRollbackEvent,
 } from 'typeorm';
-
 import type { WrittenClaim } from './written-claim';
 
 /** What TypeORM (0.3.21 and later) tells subscribers before each query it runs. */
