@@ -9,7 +9,7 @@ import {
 } from '@courier-nest/outbox/outbox.store';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
-import { planNodes } from '../harness/query-plans';
+import { planNodes, scanNodes } from '../harness/query-plans';
 
 const LEASE_MS = 60_000;
 
@@ -103,6 +103,28 @@ describe('Outbox rows: found by row id, dead rows never due', () => {
     expect(planNodes(plan.rows[0]['QUERY PLAN'], 'outbox_messages')).toEqual(['Tid Range Scan']);
     expect(await store.deleteConfirmed(claimed)).toHaveLength(1_000);
     expect(await count()).toBe(9_000);
+  });
+
+  it('claims from an analysed backlog by the row ids it locked, reading no row past the batch', async () => {
+    // Joined to its candidates, the claim's UPDATE hashed every row of the table to find
+    // the 1,000 it had locked: a scan of the whole backlog for each batch. As the relay
+    // runs it: a prepared statement past its fifth use (a generic plan).
+    for (let inserted = 0; inserted < 10_000; inserted += 1_000) {
+      await store.insert(null, Array.from({ length: 1_000 }, row), null);
+    }
+    await db.query(`ANALYZE "${schema}".outbox_messages`);
+    await db.query('BEGIN');
+    try {
+      await db.query(`PREPARE claim_plan(int, text, int) AS ${new OutboxSql(schema).claimUnordered}`);
+      await db.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const plan = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_plan(1000, 'relay-a', ${LEASE_MS})`);
+      const scans = scanNodes(plan.rows[0]['QUERY PLAN'], 'outbox_messages');
+      expect(scans.map((scan) => scan.type).sort()).toEqual(['Index Scan', 'Tid Scan']);
+      for (const scan of scans) expect(scan.rowsRead).toBe(1_000);
+    } finally {
+      await db.query('ROLLBACK');
+      await db.query('DEALLOCATE ALL');
+    }
   });
 
   it('renews the rows of held claims, skips rows another statement has locked, and names the claims still held', async () => {

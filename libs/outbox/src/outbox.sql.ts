@@ -61,17 +61,18 @@ export class OutboxSql {
     const returning = `RETURNING m.seq, m.ctid::text AS row_id, m.id, m.destination, m.type, m.key, m.payload, m.headers, m.correlation_id,
       m.causation_id, m.traceparent, m.tracestate, m.source, m.occurred_at, m.attempts, token.value AS lease_token,
       (extract(epoch FROM clock_timestamp() - m.created_at) * 1000)::float8 AS age_ms`;
-    // The claimed rows are updated by the row id the candidate query locked, a TID scan
-    // each: joined by seq, the planner hashed the whole table once it was analysed. A
-    // candidate whose newest version this statement cannot see (committed after it
-    // began) is simply not claimed this time.
+    // The claimed rows are updated by the row ids the candidate query locked, as one
+    // array: a TID scan fetches each. Joined to the candidates (by seq, or by row id),
+    // the planner hashed the whole table once it was analysed. A candidate whose newest
+    // version this statement cannot see (committed after it began) is simply not
+    // claimed this time.
     const claim = (
       candidates: string,
     ) => `WITH ${RELAXED_COMMIT}, token AS (SELECT nextval('${tokenSeq.replace(/'/g, "''")}') AS value),
       due AS (${candidates})
       UPDATE ${table} m SET lease_owner = $2, lease_token = token.value,
         available_at = now() + $3 * interval '1 millisecond'
-      FROM due, token, relaxed WHERE m.ctid = due.row_id ${returning}`;
+      FROM token, relaxed WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM due)) ${returning}`;
     // No `dead_at IS NULL` here: a dead row waits at available_at = 'infinity' instead.
     // Without statistics (a fresh table, or a backlog autovacuum has not analysed yet)
     // PostgreSQL guesses that 0.5% of rows match IS NULL, and then sorted the whole
