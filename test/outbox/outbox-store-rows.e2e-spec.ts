@@ -117,7 +117,9 @@ describe('Outbox rows: found by row id, dead rows never due', () => {
     try {
       await db.query(`PREPARE claim_plan(int, text, int) AS ${new OutboxSql(schema).claimUnordered}`);
       await db.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-      const plan = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_plan(1000, 'relay-a', ${LEASE_MS})`);
+      const plan = await db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_plan(1000, 'relay-a', ${LEASE_MS})`,
+      );
       const scans = scanNodes(plan.rows[0]['QUERY PLAN'], 'outbox_messages');
       expect(scans.map((scan) => scan.type).sort()).toEqual(['Index Scan', 'Tid Scan']);
       for (const scan of scans) expect(scan.rowsRead).toBe(1_000);

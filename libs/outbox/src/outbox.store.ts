@@ -136,7 +136,10 @@ export class OutboxStore {
     // constant array up in a hash table, but a named statement runs a generic plan after
     // its fifth use, which compares each row with each element (three times slower at
     // 1,000 rows, and worse while the server is busy).
-    const { rows: deleted } = await (this.pool as Pool).query<QueryResultRow>(this.sql.deleteConfirmed, params);
+    const { rows: deleted } = await (this.pool as Pool).query<QueryResultRow>(
+      this.sql.deleteConfirmed,
+      params,
+    );
     if (deleted.length === rows.length) return deleted.map((r) => String(r.seq));
     // Some rows were not where the claim found them (moved, or re-claimed): by seq.
     const found = new Set(deleted.map((r) => String(r.seq)));
