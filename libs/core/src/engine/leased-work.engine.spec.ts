@@ -19,6 +19,7 @@ class RecordingProcessor implements WorkProcessor<string, number> {
   hold = false;
   ready = true;
   failures = 0;
+  claimFailed?: (error: Error) => void;
   private readonly waiting = new Map<Claim<string>, () => void>();
 
   constructor(private readonly queue: InMemoryLeasedQueue<string>) {}
@@ -168,6 +169,16 @@ describe('LeasedWorkEngine', () => {
       await waitFor(() => setup.queue.pending.length === 0, 'the claim to work again', { timeoutMs: 5_000 });
     });
 
+    it('tells the processor of each failed claim', async () => {
+      const setup = setUp({ pollIntervalMs: 10 });
+      const failures: Error[] = [];
+      setup.processor.claimFailed = (error) => void failures.push(error);
+      setup.queue.fail('claim', new Error('connection lost'));
+      started(setup);
+      await waitFor(() => failures.length === 1, 'the failure reported');
+      expect(failures[0].message).toBe('connection lost');
+    });
+
     it('a batch that throws leaves its rows leased and backs off', async () => {
       const setup = setUp({ leaseMs: 60_000 });
       setup.processor.failures = 1;
@@ -250,6 +261,42 @@ describe('LeasedWorkEngine', () => {
       expect(context.signal.aborted).toBe(true);
       expect(setup.queue.due.sort()).toEqual(['a', 'b']);
       expect(setup.queue.calls.release).toBe(1);
+      setup.processor.finish();
+    });
+  });
+
+  describe('pause', () => {
+    it('stops claiming at once while a batch in flight goes on, its lease renewed; start claims again', async () => {
+      // One claimer beside its batches (slot filling): a batch claimer would finish its batch first.
+      const setup = setUp({ leaseMs: 90 }, new SlotFilling(4, 10));
+      setup.processor.hold = true;
+      setup.queue.add('a');
+      started(setup);
+      await waitFor(() => setup.processor.seen.length === 1, 'the batch to start');
+      await setup.engine.pause();
+      expect(setup.engine.isRunning()).toBe(false);
+      setup.queue.add('b');
+      setup.engine.wake();
+      const renewals = setup.queue.calls.renew;
+      await waitFor(() => setup.queue.calls.renew >= renewals + 2, 'renewals while paused');
+      expect(setup.processor.items).toEqual(['a']);
+      expect(setup.queue.due).toEqual(['b']);
+      setup.processor.hold = false;
+      setup.processor.finish();
+      setup.engine.start();
+      await waitFor(() => setup.queue.pending.length === 0, 'b claimed after start');
+    });
+
+    it('stop after pause gives back what is still held', async () => {
+      const setup = setUp({ shutdownTimeoutMs: 0, leaseMs: 60_000 }, new SlotFilling(4, 10));
+      setup.processor.hold = true;
+      setup.queue.add('a');
+      started(setup);
+      const { context } = await waitFor(() => setup.processor.seen[0], 'the batch to start');
+      await setup.engine.pause();
+      await setup.engine.stop();
+      expect(context.signal.aborted).toBe(true);
+      expect(setup.queue.due).toEqual(['a']);
       setup.processor.finish();
     });
   });

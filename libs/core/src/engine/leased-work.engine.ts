@@ -82,11 +82,9 @@ export class LeasedWorkEngine<W, R> {
    * still runs and gives its rows back, so another process takes them at once.
    */
   async stop(): Promise<void> {
-    if (this.claimers.length === 0) return;
-    this.stopping = true;
-    this.stopped.abort();
-    this.signal.notify();
-    if (!(await this.settledWithin([...this.claimers, ...this.inFlight], this.options.shutdownTimeoutMs))) {
+    if (this.claimers.length === 0 && this.inFlight.size === 0 && this.keeper.size === 0) return;
+    const claimers = this.haltClaimers();
+    if (!(await this.settledWithin([...claimers, ...this.inFlight], this.options.shutdownTimeoutMs))) {
       this.logger.warn('Work still in flight at shutdown; aborting it and giving its rows back');
       this.keeper.abortAll(new Error('The process is shutting down; this work is given back'));
     }
@@ -102,7 +100,25 @@ export class LeasedWorkEngine<W, R> {
         );
       }
     }
+  }
+
+  /**
+   * Stops claiming and returns once no claimer runs (a batch claimer after its batch);
+   * work in flight goes on, its leases renewed, until it settles or `stop` gives it back.
+   * `start` claims again.
+   */
+  async pause(): Promise<void> {
+    await Promise.allSettled(this.haltClaimers());
+  }
+
+  /** Tells the claimers to end; returns them (they end after the batch they await, if any). */
+  private haltClaimers(): Promise<void>[] {
+    this.stopping = true;
+    this.stopped.abort();
+    this.signal.notify();
+    const claimers = this.claimers;
     this.claimers = [];
+    return claimers;
   }
 
   /** Wakes one sleeping claimer: work may be due. */
@@ -163,6 +179,7 @@ export class LeasedWorkEngine<W, R> {
         claim = await this.queue.claim(room, this.options.leaseMs);
       } catch (error) {
         this.capacity.giveBack(room);
+        this.processor.claimFailed?.(error as Error);
         await this.backOff(++errorStreak, 'Claim', error);
         continue;
       }

@@ -24,4 +24,6 @@ export interface WorkProcessor<W, R> {
   isReady?(): boolean;
   /** True when the result made more work claimable at once (e.g. the next message of a key). */
   claimAgain?(result: R): boolean;
+  /** A claim failed (the engine backs off and tries again); e.g. to report a lost connection. */
+  claimFailed?(error: Error): void;
 }

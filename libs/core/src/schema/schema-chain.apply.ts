@@ -10,6 +10,9 @@ export interface AppliedSchema {
   readonly to: number;
 }
 
+/** Runs `work` in one transaction, with a query function bound to it. */
+export type SchemaTransaction = <T>(work: (query: SchemaQuery) => Promise<T>) => Promise<T>;
+
 /**
  * `migrationsRun`: applies the steps the schema is missing, in order, in one transaction
  * under the chain's advisory lock, so instances booting together apply them once. A
@@ -21,8 +24,20 @@ export async function applySchemaChain(
   chain: SchemaChain,
   schema: string,
 ): Promise<AppliedSchema> {
-  return dataSource.transaction(async (manager) => {
-    const query: SchemaQuery = (sql, parameters) => manager.query(sql, parameters);
+  return applySchemaChainIn(
+    (work) => dataSource.transaction((manager) => work((sql, parameters) => manager.query(sql, parameters))),
+    chain,
+    schema,
+  );
+}
+
+/** `applySchemaChain` on any connection: `transaction` runs the work in one transaction. */
+export async function applySchemaChainIn(
+  transaction: SchemaTransaction,
+  chain: SchemaChain,
+  schema: string,
+): Promise<AppliedSchema> {
+  return transaction(async (query) => {
     await query('SELECT pg_advisory_xact_lock($1)', [chain.lockKey]);
     const state = await readSchemaState(query, chain, schema);
     const from = schemaStateVersion(state);
@@ -43,7 +58,16 @@ export async function checkSchemaVersion(
   chain: SchemaChain,
   schema: string,
 ): Promise<void> {
-  const state = await readSchemaState((sql, parameters) => dataSource.query(sql, parameters), chain, schema);
+  await checkSchemaVersionWith((sql, parameters) => dataSource.query(sql, parameters), chain, schema);
+}
+
+/** `checkSchemaVersion` on any connection. */
+export async function checkSchemaVersionWith(
+  query: SchemaQuery,
+  chain: SchemaChain,
+  schema: string,
+): Promise<void> {
+  const state = await readSchemaState(query, chain, schema);
   if (state.kind !== 'versioned' || state.version !== latestSchemaVersion(chain)) {
     throw new SchemaVersionError(chain, schema, state);
   }
