@@ -22,8 +22,8 @@ const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(typeorm|pg|pg-[a-z-]+|amqplib|prom-client|rxjs|lodash|express)/'],
   moduleNameMapper: {
-    '^@courier-nest/(core|outbox|inbox|consumer|rabbitmq|microservices|golevelup|console)$': '<rootDir>/libs/$1/src',
-    '^@courier-nest/(core|outbox|inbox|consumer|rabbitmq|microservices|golevelup|console)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@courier-nest/(core|outbox|inbox|consumer|rabbitmq|microservices|golevelup|console|postgres)$': '<rootDir>/libs/$1/src',
+    '^@courier-nest/(core|outbox|inbox|consumer|rabbitmq|microservices|golevelup|console|postgres)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
 };
 

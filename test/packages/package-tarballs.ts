@@ -18,6 +18,7 @@ export const packageDirs = {
   '@courier-nest/microservices': 'libs/microservices',
   '@courier-nest/console': 'libs/console',
   '@courier-nest/golevelup': 'libs/golevelup',
+  '@courier-nest/postgres': 'libs/postgres',
   '@courier-nest/amqp-exec': 'apps/amqp-exec',
 } as const;
 export type PackageName = keyof typeof packageDirs;

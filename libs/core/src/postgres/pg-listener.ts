@@ -9,8 +9,8 @@ export interface PgListenerLogger {
 
 /**
  * Holds one pooled connection in LISTEN on a channel and calls `onNotify` for each
- * NOTIFY on it. If the connection drops it reconnects every second; `onNotify` is also
- * called once (re)connected, since anything sent meanwhile was missed.
+ * NOTIFY on it, with its payload. If the connection drops it reconnects every second;
+ * `onNotify` is also called once (re)connected, since anything sent meanwhile was missed.
  */
 export class PgListener {
   private client?: PoolClient;
@@ -20,7 +20,8 @@ export class PgListener {
   constructor(
     private readonly connect: () => Promise<PoolClient>,
     private readonly channel: string,
-    private readonly onNotify: () => void,
+    /** With the notification's payload; with none once (re)connected (anything may have been missed). */
+    private readonly onNotify: (payload?: string) => void,
     private readonly logger: PgListenerLogger,
   ) {}
 
@@ -57,7 +58,7 @@ export class PgListener {
   }
 
   private readonly onNotification = (message: Notification): void => {
-    if (message.channel === this.channel) this.onNotify();
+    if (message.channel === this.channel) this.onNotify(message.payload);
   };
 
   private readonly onError = (error: Error): void => {
