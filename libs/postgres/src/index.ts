@@ -2,3 +2,4 @@ export { PostgresBus, type BusOutgoing, type BusPublishRow } from './postgres-bu
 export { PostgresConsumerFactory, type PostgresConsumerOptions } from './consumer/postgres-consumer.factory';
 export { busMigrations, busSchemaSql } from './migrations/bus.migrations';
 export { busSchemaChain } from './migrations/bus-schema.chain';
+export { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
