@@ -1,5 +1,11 @@
+export { CourierPostgresModule } from './postgres.module';
+export { POSTGRES_ASYNC_OPTIONS_TYPE, POSTGRES_OPTIONS_TYPE } from './postgres.module-definition';
+export type * from './interfaces';
+export { PostgresBusProvider } from './bus.provider';
 export { PostgresBus, type BusOutgoing, type BusPublishRow } from './postgres-bus';
+export { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 export { PostgresConsumerFactory, type PostgresConsumerOptions } from './consumer/postgres-consumer.factory';
+export { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
+export { PostgresInboxBridge } from './inbox/postgres-inbox.bridge';
 export { busMigrations, busSchemaSql } from './migrations/bus.migrations';
 export { busSchemaChain } from './migrations/bus-schema.chain';
-export { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
