@@ -5,7 +5,11 @@ import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { InboxHandler, InboxModule, type InboxMessage } from '@courier-nest/inbox';
 import { OutboxModule, OutboxService } from '@courier-nest/outbox';
-import { CourierPostgresModule, PostgresBusProvider } from '@courier-nest/postgres';
+import {
+  CourierPostgresModule,
+  PostgresBusHealthIndicator,
+  PostgresBusProvider,
+} from '@courier-nest/postgres';
 import { dropSchema, openDatabase } from '../harness/database';
 import { DATABASE_URL, uniqueName } from '../harness/env';
 import { waitFor } from '../harness/wait-for';
@@ -88,6 +92,12 @@ describe('Courier on PostgreSQL alone: outbox -> bus -> inbox across two service
       'the outbox to be empty',
     );
     expect(handled.filter((seen) => seen === id)).toHaveLength(1);
+  });
+
+  it('reports the bus healthy while its database answers and LISTEN is connected', async () => {
+    await expect(shipping.get(PostgresBusHealthIndicator).isHealthy()).resolves.toEqual({
+      bus: { status: 'up', listening: true },
+    });
   });
 
   it('a delivery the inbox can never store is dead-lettered with the reason, the rest go on', async () => {

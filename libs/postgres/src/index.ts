@@ -7,5 +7,6 @@ export { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 export { PostgresConsumerFactory, type PostgresConsumerOptions } from './consumer/postgres-consumer.factory';
 export { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
 export { PostgresInboxBridge } from './inbox/postgres-inbox.bridge';
+export { PostgresBusHealthIndicator } from './health/postgres-bus.health';
 export { busMigrations, busSchemaSql } from './migrations/bus.migrations';
 export { busSchemaChain } from './migrations/bus-schema.chain';

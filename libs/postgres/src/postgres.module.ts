@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { CONSUMER_TRANSPORT } from '@courier-nest/consumer';
 import { OUTBOX_PUBLISHER } from '@courier-nest/core';
 import { PostgresBusProvider } from './bus.provider';
 import { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
+import { PostgresBusHealthIndicator } from './health/postgres-bus.health';
 import { PostgresInboxBridge } from './inbox/postgres-inbox.bridge';
 import {
   ConfigurablePostgresModule,
@@ -14,7 +16,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 
 /**
  * PostgreSQL as Courier's transport, no broker: the outbox publisher (`OUTBOX_PUBLISHER`),
- * the consumer transport (`CONSUMER_TRANSPORT`) and the inbox feed, on queues in a
+ * the consumer transport (`CONSUMER_TRANSPORT`), the inbox feed and a health indicator, on queues in a
  * PostgreSQL schema of their own. It replaces `CourierRabbitMQModule` one for one: no
  * handler changes. Global by default.
  *
@@ -22,6 +24,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
  * CourierPostgresModule.forRoot({ url: process.env.DATABASE_URL })
  */
 @Module({
+  imports: [TerminusModule],
   providers: [
     {
       provide: RESOLVED_POSTGRES_OPTIONS,
@@ -38,6 +41,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
     PostgresConsumerTransport,
     { provide: CONSUMER_TRANSPORT, useExisting: PostgresConsumerTransport },
     PostgresInboxBridge,
+    PostgresBusHealthIndicator,
   ],
   exports: [
     PostgresBusProvider,
@@ -46,6 +50,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
     PostgresConsumerTransport,
     CONSUMER_TRANSPORT,
     PostgresInboxBridge,
+    PostgresBusHealthIndicator,
   ],
 })
 export class CourierPostgresModule extends ConfigurablePostgresModule {
