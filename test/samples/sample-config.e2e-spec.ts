@@ -52,4 +52,16 @@ describe('sample services: configuration', () => {
       'shipping: Invalid configuration: COURIER_SCHEMA must be a lower-case SQL identifier (letters, digits, "_").\n',
     );
   });
+
+  it('names a transport it does not know, and a bad bus database URL without echoing it', async () => {
+    const result = await run('orders', {
+      COURIER_TRANSPORT: 'kafka',
+      BUS_DATABASE_URL: 'mysql://root:hunter2@db/app',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'orders: Invalid configuration: COURIER_TRANSPORT must be "rabbitmq" or "postgres"; ' +
+        'BUS_DATABASE_URL must be a postgres:// URL.\n',
+    );
+  });
 });

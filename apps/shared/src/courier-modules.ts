@@ -4,14 +4,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsumerModule } from '@courier-nest/consumer';
 import { InboxModule } from '@courier-nest/inbox';
 import { OutboxModule } from '@courier-nest/outbox';
-import { CourierRabbitMQModule } from '@courier-nest/rabbitmq';
 import type { SampleEnvironment } from './sample-environment';
+import { chosenTransport, sampleTransportModules } from './sample-transport';
 
 type Config = ConfigService<SampleEnvironment, true>;
 
 /**
  * What a service imports to use Courier, configured from the environment: TypeORM on
- * PostgreSQL, RabbitMQ, the outbox and the inbox, sharing one schema per service.
+ * PostgreSQL, the transport (RabbitMQ, or PostgreSQL alone: COURIER_TRANSPORT), the
+ * outbox and the inbox, sharing one schema per service.
  * `migrationsRun` creates Courier's tables at startup (for the sample; a DBA can apply
  * the documented SQL instead) and `synchronize` the sample's own entities.
  */
@@ -27,13 +28,7 @@ export function courierModules(entities: Type[]) {
         extra: { max: 10 },
       }),
     }),
-    CourierRabbitMQModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: Config) => ({
-        uri: config.get('AMQP_URL', { infer: true }),
-        connectionName: config.get('SERVICE_NAME', { infer: true }),
-      }),
-    }),
+    ...sampleTransportModules(chosenTransport()),
     OutboxModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: Config) => ({

@@ -8,6 +8,8 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 // Printable ASCII without spaces: it travels in an Authorization header.
 const CONSOLE_TOKEN = /^[\x21-\x7e]{16,200}$/;
 
+export type SampleTransport = 'rabbitmq' | 'postgres';
+
 /**
  * The settings both sample services read from the environment, validated once at
  * startup (@nestjs/config's `validate`): a bad value stops the service with a line
@@ -19,6 +21,21 @@ export class SampleEnvironment {
 
   @Matches(AMQP_URL, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
   AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  /** Which transport carries the messages: RabbitMQ, or queues in PostgreSQL (no broker). */
+  @IsIn(['rabbitmq', 'postgres'], { message: 'COURIER_TRANSPORT must be "rabbitmq" or "postgres"' })
+  COURIER_TRANSPORT: SampleTransport = 'rabbitmq';
+
+  /** The PostgreSQL transport's database; DATABASE_URL's when unset. */
+  @IsOptional()
+  @Matches(DATABASE_URL, { message: 'BUS_DATABASE_URL must be a postgres:// URL' })
+  BUS_DATABASE_URL?: string;
+
+  /** The PostgreSQL transport's schema: every service of one system shares it. */
+  @Matches(SCHEMA, {
+    message: 'COURIER_BUS_SCHEMA must be a lower-case SQL identifier (letters, digits, "_")',
+  })
+  COURIER_BUS_SCHEMA = 'courier_bus';
 
   @IsInt({ message: 'PORT must be an integer' })
   @Min(1, { message: 'PORT must be from 1 to 65535' })

@@ -37,6 +37,7 @@ export function sampleLoggerModule() {
               '*.uri',
               '*.DATABASE_URL',
               '*.AMQP_URL',
+              '*.BUS_DATABASE_URL',
             ],
             censor: '[redacted]',
           },

@@ -12,7 +12,7 @@ describe('HealthController', () => {
 
   it('is ready while running, and not ready once shutdown has started', () => {
     const readiness = new ReadinessState();
-    const controller = new HealthController(health, unused, unused, unused, unused, unused, readiness);
+    const controller = new HealthController(health, unused, unused, unused, unused, readiness);
     expect(controller.ready()).toEqual({ status: 'ok' });
     expect(checked).toHaveLength(1);
 

@@ -2,22 +2,21 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InboxHealthIndicator } from '@courier-nest/inbox';
 import { OutboxHealthIndicator } from '@courier-nest/outbox';
-import { RabbitMQHealthIndicator, RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { ReadinessState } from './readiness.state';
+import { TransportHealth } from './transport-health';
 
 /**
  * `/health/live`: the process answers (restart it if not). `/health/ready`: it can do
- * its work — database, broker, outbox lag, inbox consumers, backlog and dead entries.
+ * its work — database, transport, outbox lag, inbox consumers, backlog and dead entries.
  */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly broker: RabbitMQHealthIndicator,
+    private readonly transport: TransportHealth,
     private readonly outbox: OutboxHealthIndicator,
     private readonly inbox: InboxHealthIndicator,
-    private readonly bridge: RabbitMQInboxBridge,
     private readonly readiness: ReadinessState,
   ) {}
 
@@ -34,12 +33,12 @@ export class HealthController {
     }
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 1_000 }),
-      () => this.broker.isHealthy('rabbitmq'),
+      () => this.transport.isHealthy(),
       () => this.outbox.isHealthy('outbox', { maxOldestPendingAgeMs: 60_000 }),
       () =>
         this.inbox.isHealthy('inbox', {
           maxOldestDueAgeMs: 60_000,
-          consumers: () => this.bridge.consumers(),
+          consumers: () => this.transport.consumers(),
         }),
     ]);
   }

@@ -1,0 +1,3 @@
+import { describeOrderLoop } from './order-loop';
+
+describeOrderLoop('postgres');
