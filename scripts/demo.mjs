@@ -1,29 +1,41 @@
 #!/usr/bin/env node
 // `npm run demo`: the sample loop on this machine. Starts apps/shipping and apps/orders,
 // places one order over HTTP and follows it until shipping has shipped it (HTTP → outbox →
-// RabbitMQ → inbox handlers → outbox → back), then keeps both services running until
+// the transport → inbox handlers → outbox → back), then keeps both services running until
 // Ctrl+C (`--once`: stop after the loop, exit 0 if it completed).
+//
+// Where it runs, in this order:
+// - `--embedded`: on an embedded PostgreSQL (scripts/embedded-postgres.mjs), both services
+//   on the PostgreSQL transport, no broker;
+// - DATABASE_URL or AMQP_URL set: on those services (the defaults on localhost for the one
+//   not set), over RabbitMQ unless COURIER_TRANSPORT=postgres; a service that cannot be
+//   reached is named, with how to start it;
+// - neither set: PostgreSQL and RabbitMQ on localhost if both answer; PostgreSQL alone if
+//   only it answers (the PostgreSQL transport); the embedded PostgreSQL if it does not.
+// The first lines say which, and how to use real services instead.
 //
 // Both services mount the operations console (docs/console.md) at /courier. Its token is
 // COURIER_CONSOLE_TOKEN, or else the development token below, the one docker-compose.yml
 // sets; the demo prints where the consoles are, never the token.
 //
-// It needs PostgreSQL and RabbitMQ: DATABASE_URL / AMQP_URL, or the defaults on localhost.
-// There is no embedded fallback: the outbox and inbox need concurrent connections (a pool,
-// a LISTEN connection, SKIP LOCKED claims by several workers), which PGlite's single
-// connection cannot serve, so a missing service is named, with how to start it.
-//
 // Whatever stops the demo (a service that exits or never gets ready, a taken port, an error
 // here, SIGINT / SIGTERM), every service it started is stopped first: SIGTERM, then SIGKILL
-// after STOP_TIMEOUT_MS, so no service is left behind holding its port and its consumers.
+// after STOP_TIMEOUT_MS, so no service is left behind holding its port and its consumers;
+// then the embedded PostgreSQL, if it started one, and its data directory.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
+
 const require = createRequire(import.meta.url);
 const once = process.argv.includes('--once');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const forceEmbedded = process.argv.includes('--embedded');
+const configured = Boolean(process.env.DATABASE_URL || process.env.AMQP_URL);
+let DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
+let transport = process.env.COURIER_TRANSPORT === 'postgres' ? 'postgres' : 'rabbitmq';
+let embedded;
 const STOP_TIMEOUT_MS = 30_000; // a service's drain that hangs past this is killed
 // A fixed development token, as the demo's database and broker passwords are: the services
 // listen on this machine only. Set COURIER_CONSOLE_TOKEN for one of your own.
@@ -48,33 +60,80 @@ const ORDERS_PORT = setting('ORDERS_PORT', 3000, { min: 1, max: 65_535 });
 const SHIPPING_PORT = setting('SHIPPING_PORT', 3001, { min: 1, max: 65_535 });
 const READY_TIMEOUT_MS = setting('DEMO_READY_TIMEOUT_MS', 60_000, { min: 1, max: 600_000 });
 
-async function reachable() {
-  const problems = [];
+/** Null when PostgreSQL answers at `url`, else what to do about it. */
+async function postgresProblem(url) {
   const { Client } = require('pg');
-  const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
     await client.end();
+    return null;
   } catch (error) {
-    problems.push(
-      `PostgreSQL is not reachable at ${redact(DATABASE_URL)} (${scrubUrlSecrets(error.message, DATABASE_URL)}).\n` +
-        '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;\n' +
-        '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)\n' +
-        '  or set DATABASE_URL.',
+    return (
+      `PostgreSQL is not reachable at ${redact(url)} (${scrubUrlSecrets(error.message, url)}).\n` +
+      '  Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start;\n' +
+      '  Docker: docker compose up -d postgres, DATABASE_URL=postgres://courier:courier@127.0.0.1:5433/courier)\n' +
+      '  or set DATABASE_URL.'
     );
   }
+}
+
+/** Null when RabbitMQ answers at `url`, else what to do about it. */
+async function rabbitMQProblem(url) {
   const amqp = require('amqplib');
   try {
-    const connection = await amqp.connect(AMQP_URL, { timeout: 3_000 });
+    const connection = await amqp.connect(url, { timeout: 3_000 });
     await connection.close();
+    return null;
   } catch (error) {
-    problems.push(
-      `RabbitMQ is not reachable at ${redact(AMQP_URL)} (${scrubUrlSecrets(error.message, AMQP_URL)}).\n` +
-        '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,\n' +
-        '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.',
+    return (
+      `RabbitMQ is not reachable at ${redact(url)} (${scrubUrlSecrets(error.message, url)}).\n` +
+      '  Start it (Debian: rabbitmq-server -detached; Docker: docker compose up -d rabbitmq,\n' +
+      '  AMQP_URL=amqp://courier:courier@127.0.0.1:5673) or set AMQP_URL.'
     );
   }
-  return problems;
+}
+
+const REAL_SERVICES_HINT =
+  'To run on your own services instead, start PostgreSQL and RabbitMQ on localhost or set DATABASE_URL and AMQP_URL.';
+
+/** Decides where the loop runs (see the top of this file); exits 1 naming what is missing. */
+async function chooseServices() {
+  if (forceEmbedded) return useEmbedded('--embedded');
+  if (configured) {
+    const problems = [await postgresProblem(DATABASE_URL)];
+    if (transport === 'rabbitmq') problems.push(await rabbitMQProblem(AMQP_URL));
+    const found = problems.filter(Boolean);
+    if (found.length > 0) {
+      console.error(`demo: cannot start the sample loop.\n${found.join('\n')}`);
+      process.exit(1);
+    }
+    return;
+  }
+  const postgresDown = await postgresProblem(DATABASE_URL);
+  if (postgresDown)
+    return useEmbedded("nothing answers on PostgreSQL's default port and DATABASE_URL is not set");
+  if (await rabbitMQProblem(AMQP_URL)) {
+    transport = 'postgres';
+    console.log(
+      `demo: RabbitMQ does not answer on its default port and AMQP_URL is not set: both services run on the ` +
+        `PostgreSQL transport, on PostgreSQL at ${redact(DATABASE_URL)} (no broker).\n  ${REAL_SERVICES_HINT}`,
+    );
+  }
+}
+
+async function useEmbedded(why) {
+  transport = 'postgres';
+  console.log(
+    `demo: ${why}: starting an embedded PostgreSQL; both services run on the PostgreSQL transport (no broker).`,
+  );
+  console.log(`  ${REAL_SERVICES_HINT}`);
+  phase = 'starting the embedded PostgreSQL';
+  embedded = await startEmbeddedPostgres();
+  DATABASE_URL = embedded.url;
+  console.log(
+    `demo: embedded PostgreSQL at ${redact(DATABASE_URL)}, data in ${embedded.dir} (removed at exit)`,
+  );
 }
 
 let phase = 'checking PostgreSQL and RabbitMQ';
@@ -88,6 +147,7 @@ function start(app, port, portVariable) {
       ...process.env,
       DATABASE_URL,
       AMQP_URL,
+      COURIER_TRANSPORT: transport,
       PORT: String(port),
       COURIER_CONSOLE_TOKEN: CONSOLE_TOKEN,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -162,6 +222,7 @@ function stop(code, message) {
         clearTimeout(kill);
       }),
     );
+    await embedded?.stop();
     process.exit(code);
   })();
   return stopping;
@@ -180,15 +241,16 @@ process.on('unhandledRejection', (error) => void stop(1, `demo: ${error?.stack ?
 process.on('exit', () => {
   for (const { child } of services)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  embedded?.kill();
 });
 
 try {
-  const problems = await reachable();
-  if (problems.length > 0) {
-    console.error(`demo: cannot start the sample loop.\n${problems.join('\n')}`);
-    process.exit(1);
-  }
-  console.log(`demo: PostgreSQL at ${redact(DATABASE_URL)}, RabbitMQ at ${redact(AMQP_URL)}`);
+  await chooseServices();
+  console.log(
+    transport === 'rabbitmq'
+      ? `demo: PostgreSQL at ${redact(DATABASE_URL)}, RabbitMQ at ${redact(AMQP_URL)}`
+      : `demo: PostgreSQL at ${redact(DATABASE_URL)}, the PostgreSQL transport (COURIER_TRANSPORT=postgres)`,
+  );
   // One at a time: a failure names its service, and shipping's queues are bound before orders publishes.
   phase = 'starting shipping';
   const shipping = await waitReady(start('shipping', SHIPPING_PORT, 'SHIPPING_PORT'));
@@ -229,5 +291,8 @@ try {
   if (once) await stop(0);
   else console.log('demo: both services keep running; Ctrl+C stops them.');
 } catch (error) {
-  await stop(1, `demo: ${scrubUrlSecrets(error.message, DATABASE_URL, AMQP_URL)}; stopping`);
+  // The secrets of the URLs given to it; the defaults' and the embedded server's user names
+  // ("postgres") are no secret, and scrubbing them would garble names like @embedded-postgres.
+  const given = [process.env.DATABASE_URL, process.env.AMQP_URL].filter(Boolean);
+  await stop(1, `demo: ${scrubUrlSecrets(error.message, ...given)}; stopping`);
 }
