@@ -26,33 +26,39 @@ export class BusMessage extends SettleOnceMessage {
     );
   }
 
-  protected async doAck(): Promise<void> {
-    if (!this.owner.holds(this)) return;
-    await this.owner.settler.ack(this.delivery);
-    this.owner.settled(this);
+  protected doAck(): Promise<void> {
+    return this.settleWith(() => this.owner.settler.ack(this.delivery));
   }
 
-  protected async doNack(): Promise<void> {
-    if (!this.owner.holds(this)) return;
-    await this.owner.settler.nack(this.delivery);
-    this.owner.settled(this);
+  protected doNack(): Promise<void> {
+    return this.settleWith(() => this.owner.settler.nack(this.delivery));
   }
 
-  protected async doRetry(delayMs: number): Promise<void> {
-    if (!this.owner.holds(this)) return;
-    await this.owner.settler.retry(this.delivery, delayMs, this.attempt + 1);
-    this.owner.settled(this);
+  protected doRetry(delayMs: number): Promise<void> {
+    return this.settleWith(() => this.owner.settler.retry(this.delivery, delayMs, this.attempt + 1));
   }
 
-  protected async doDeadLetter(details: DeadLetterDetails): Promise<void> {
-    if (!this.owner.holds(this)) return;
-    await this.owner.settler.deadLetter(
-      this.delivery,
-      this.source,
-      this.owner.deadLetterQueue,
-      details,
-      this.attempt,
+  protected doDeadLetter(details: DeadLetterDetails): Promise<void> {
+    return this.settleWith(() =>
+      this.owner.settler.deadLetter(
+        this.delivery,
+        this.source,
+        this.owner.deadLetterQueue,
+        details,
+        this.attempt,
+      ),
     );
+  }
+
+  /**
+   * Writes the settle; the delivery's prefetch place frees as the write is issued (as an
+   * AMQP ack frees it when sent), so the next claim overlaps the write. A message whose
+   * claim was given back (lease lost, consumer closed) writes nothing.
+   */
+  private async settleWith(write: () => Promise<void>): Promise<void> {
+    if (!this.owner.holds(this)) return;
+    const written = write();
     this.owner.settled(this);
+    await written;
   }
 }
