@@ -16,7 +16,8 @@
  *
  * Needs PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL). Creates its own schemas,
  * exchanges and queues and removes them at the end. Progress goes to stderr, the tables
- * to stdout. BENCH_E2E_MS sets the time per rate (default 8,000).
+ * to stdout. BENCH_E2E_MS sets the time per rate (default 8,000); BENCH_E2E_TRANSPORT=postgres
+ * runs both services on the PostgreSQL transport instead of RabbitMQ.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -40,6 +41,8 @@ const FRACTIONS = [0.1, 0.25, 0.4];
 /** The share of the offered rate a run must reach for its latency to count. */
 const MIN_ACHIEVED = 0.95;
 const DURATION_MS = Number(process.env.BENCH_E2E_MS ?? 8_000);
+/** The transport between the two services: RabbitMQ, or `postgres` (the PostgreSQL transport). */
+const TRANSPORT = process.env.BENCH_E2E_TRANSPORT === 'postgres' ? 'postgres' : 'rabbitmq';
 const RAW_INSERT_CONNECTIONS = 4;
 const RAW_INSERT_MS = 3_000;
 
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     for (const fraction of FRACTIONS) {
       const rate = Math.max(1, Math.round(bestB * fraction));
       context.note(`end to end at ${pct(fraction)} of B = ${fmtRate(rate)} for ${DURATION_MS / 1000} s`);
-      const result = await measureEndToEnd(context, rate, DURATION_MS);
+      const result = await measureEndToEnd(context, rate, DURATION_MS, TRANSPORT);
       context.note(
         `end to end at ${pct(fraction)} of B: achieved ${fmtRate(result.achievedRate)}, p50 / p99 ${ms(result.latencies)} ms, ` +
           `clock check ${result.clockCheckMs.toFixed(3)} ms, write errors ${result.errors}, ran twice ${result.ranTwice}`,
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
         target: `${fmtPct(withNotify.perSecond / bestB)} of B (context)`,
       },
       {
-        figure: `commit (outbox app) -> handler ran (inbox app), ${DURATION_MS / 1000} s per rate`,
+        figure: `commit (outbox app) -> handler ran (inbox app) over ${TRANSPORT}, ${DURATION_MS / 1000} s per rate`,
         value: '',
       },
     ];

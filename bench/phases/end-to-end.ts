@@ -34,7 +34,10 @@ export async function measureEndToEnd(
   context: BenchContext,
   rate: number,
   durationMs: number,
+  transport: 'rabbitmq' | 'postgres' = 'rabbitmq',
 ): Promise<EndToEndResult> {
+  // The PostgreSQL transport's queues, in a schema of this run's own.
+  const busSchema = transport === 'postgres' ? context.newSchema('e2e_bus') : undefined;
   const eventType = uniqueName('bench_e2e_evt');
   const serviceName = uniqueName('bench_e2e_svc');
   const queue = `${serviceName}.${eventType}`;
@@ -47,12 +50,14 @@ export async function measureEndToEnd(
     schema: context.newSchema('e2e_inbox'),
     serviceName,
     eventType,
+    busSchema,
   });
   let outbox: BenchProcess | undefined;
   try {
     outbox = await BenchProcess.start('e2e-outbox.process.ts', {
       schema: context.newSchema('e2e_outbox'),
       exchange: eventType,
+      busSchema,
     });
     const clockCheckMs = Math.max(await inbox.checkSharedClock(), await outbox.checkSharedClock());
     await runOnce(outbox, inbox, rate, WARM_UP_MESSAGES);

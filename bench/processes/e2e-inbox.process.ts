@@ -1,6 +1,6 @@
 /**
  * The consuming service of bench:e2e in its own process: an inbox app fed from
- * RabbitMQ (the bridge and the dispatcher at their defaults) with one trivial
+ * RabbitMQ or the PostgreSQL transport (the bridge and the dispatcher at their defaults) with one trivial
  * @InboxHandler for the exchange the producer publishes to. It stamps, on the shared
  * clock, when each message's handler ran and when the bridge's store of it committed
  * (a wrapper on the inbox store's insert, one stamp per message); `report` replies with
@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { InboxStore } from '@courier-nest/inbox/inbox.store';
+import { PostgresInboxBridge } from '@courier-nest/postgres';
 import { RabbitMQInboxBridge } from '@courier-nest/rabbitmq';
 import { createInboxApp } from '../../test/harness/inbox-app';
 import { waitFor } from '../../test/harness/wait-for';
@@ -15,7 +16,13 @@ import { trivialHandlerProvider } from '../support/inbox-messages';
 import { sharedNowMs } from '../support/shared-clock';
 import { runMain, serveBench } from './process-ipc';
 
-const config = JSON.parse(process.argv[2]) as { schema: string; serviceName: string; eventType: string };
+const config = JSON.parse(process.argv[2]) as {
+  schema: string;
+  serviceName: string;
+  eventType: string;
+  /** The PostgreSQL transport's schema; RabbitMQ when absent. */
+  busSchema?: string;
+};
 
 runMain(async () => {
   let done = new Map<string, number>();
@@ -40,8 +47,9 @@ runMain(async () => {
     inbox: { schema: config.schema, serviceName: config.serviceName },
     handlers: [handler],
     rabbitmq: { connectionName: 'courier-bench-e2e-inbox' },
+    postgres: config.busSchema ? { schema: config.busSchema } : undefined,
   });
-  const bridge = app.get(RabbitMQInboxBridge);
+  const bridge = config.busSchema ? app.get(PostgresInboxBridge) : app.get(RabbitMQInboxBridge);
   await waitFor(() => bridge.consumers().attached === 1, 'the inbox consumer', { timeoutMs: 30_000 });
 
   serveBench(

@@ -1,6 +1,6 @@
 /**
  * The producing service of bench:e2e in its own process: an outbox app (TypeORM,
- * RabbitMQ, the outbox with its relay at the defaults). On `run` it commits one
+ * RabbitMQ or the PostgreSQL transport, the outbox with its relay at the defaults). On `run` it commits one
  * message per transaction to the exchange at the given rate (open loop) and replies
  * with each message's commit time on the shared clock; on `confirmed` it replies with
  * when the relay had each message confirmed by the broker (a wrapper on the publisher,
@@ -19,11 +19,14 @@ import { runOpenLoop } from '../support/open-loop';
 import { sharedNowMs } from '../support/shared-clock';
 import { runMain, serveBench } from './process-ipc';
 
-const config = JSON.parse(process.argv[2]) as { schema: string; exchange: string };
+const config = JSON.parse(process.argv[2]) as { schema: string; exchange: string; busSchema?: string };
 
 runMain(async () => {
-  const app = await createOutboxApp({ outbox: { schema: config.schema, serviceName: 'courier-bench-e2e' } });
-  await app.get(RabbitMQConnection).waitUntilConnected();
+  const app = await createOutboxApp({
+    outbox: { schema: config.schema, serviceName: 'courier-bench-e2e' },
+    postgres: config.busSchema ? { schema: config.busSchema } : undefined,
+  });
+  if (!config.busSchema) await app.get(RabbitMQConnection).waitUntilConnected();
   const outbox = app.get(OutboxService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
 

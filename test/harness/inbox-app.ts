@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InboxModule, type InboxModuleOptions } from '@courier-nest/inbox';
 import { OutboxModule, type OutboxModuleOptions } from '@courier-nest/outbox';
+import { CourierPostgresModule, type CourierPostgresOptions } from '@courier-nest/postgres';
 import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier-nest/rabbitmq';
 import { AMQP_URL, DATABASE_URL } from './env';
 
@@ -12,13 +13,16 @@ export interface InboxAppOptions {
   handlers: Array<Type | Provider>;
   /** Also feed the inbox from RabbitMQ (and let the app publish through an outbox). */
   rabbitmq?: Partial<CourierRabbitMQOptions> | false;
+  /** Feed the inbox from the PostgreSQL transport (these options) instead of RabbitMQ. */
+  postgres?: Partial<CourierPostgresOptions>;
   outbox?: OutboxModuleOptions;
 }
 
 /** Boots an app with TypeORM, the inbox and the given handler providers, as a user would. */
 export async function createInboxApp(options: InboxAppOptions): Promise<INestApplicationContext> {
-  const transport =
-    options.rabbitmq === false
+  const transport = options.postgres
+    ? [CourierPostgresModule.forRoot({ url: DATABASE_URL, ...options.postgres })]
+    : options.rabbitmq === false
       ? []
       : [CourierRabbitMQModule.forRoot({ uri: AMQP_URL, ...(options.rabbitmq ?? {}) })];
   const outbox = options.outbox ? [OutboxModule.forRoot({ migrationsRun: true, ...options.outbox })] : [];

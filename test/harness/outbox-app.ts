@@ -9,12 +9,15 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule, type OutboxModuleOptions } from '@courier-nest/outbox';
+import { CourierPostgresModule, type CourierPostgresOptions } from '@courier-nest/postgres';
 import { CourierRabbitMQModule, type CourierRabbitMQOptions } from '@courier-nest/rabbitmq';
 import { AMQP_URL, DATABASE_URL } from './env';
 
 export interface OutboxAppOptions {
   outbox: OutboxModuleOptions;
   rabbitmq?: Partial<CourierRabbitMQOptions>;
+  /** Publish through the PostgreSQL transport (these options) instead of RabbitMQ. */
+  postgres?: Partial<CourierPostgresOptions>;
   /** Pool size of the TypeORM DataSource. @default 10 */
   poolSize?: number;
   logger?: false | Logger;
@@ -26,7 +29,7 @@ export interface OutboxHttpAppOptions extends OutboxAppOptions {
   controllers?: Type[];
 }
 
-/** TypeORM, RabbitMQ and the outbox, as a user's root module would import them. */
+/** TypeORM, the transport (RabbitMQ unless `postgres` is given) and the outbox, as a user's root module would import them. */
 function outboxAppModule(options: OutboxHttpAppOptions): Type {
   @Module({
     imports: [
@@ -36,7 +39,9 @@ function outboxAppModule(options: OutboxHttpAppOptions): Type {
         extra: { max: options.poolSize ?? 10 },
         logging: false,
       }),
-      CourierRabbitMQModule.forRoot({ uri: AMQP_URL, ...options.rabbitmq }),
+      options.postgres
+        ? CourierPostgresModule.forRoot({ url: DATABASE_URL, ...options.postgres })
+        : CourierRabbitMQModule.forRoot({ uri: AMQP_URL, ...options.rabbitmq }),
       OutboxModule.forRoot({ migrationsRun: true, ...options.outbox }),
     ],
     providers: options.providers ?? [],

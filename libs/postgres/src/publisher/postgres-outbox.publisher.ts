@@ -2,12 +2,14 @@ import type { OutboxDelivery, OutboxPublisher, PublishResult } from '@courier-ne
 import { redactUrlsInText, toAmqpPublish } from '@courier-nest/core/internal';
 import { isConnectionLost } from '../connection-lost';
 import type { BusPublishRow, PostgresBus } from '../postgres-bus';
+import { CoalescedPublish } from './coalesced-publish';
 
 const PROBE_INTERVAL_MS = 1_000;
 
 /**
- * The outbox's transport on the PostgreSQL bus: a batch is written in one transaction,
- * each message into every queue subscribed to its destination. `confirmed` means that
+ * The outbox's transport on the PostgreSQL bus: a batch is written in one transaction
+ * (with the batches that came meanwhile, see CoalescedPublish), each message into every
+ * queue subscribed to its destination. `confirmed` means that
  * transaction committed and the message reached at least one queue; a destination
  * nobody subscribed to is the unroutable case (`returned`), as on RabbitMQ. A lost
  * connection makes the batch `unsent` (not an attempt: the relay tries again); a
@@ -17,8 +19,11 @@ export class PostgresOutboxPublisher implements OutboxPublisher {
   private reachable = true;
   private probing?: Promise<void>;
   private probedAt = 0;
+  private readonly publisher: CoalescedPublish;
 
-  constructor(private readonly bus: PostgresBus) {}
+  constructor(private readonly bus: PostgresBus) {
+    this.publisher = new CoalescedPublish((rows) => bus.publish(rows));
+  }
 
   /**
    * False after a publish lost its connection, until the database answers again: the
@@ -32,7 +37,7 @@ export class PostgresOutboxPublisher implements OutboxPublisher {
   async publishBatch(messages: readonly OutboxDelivery[]): Promise<PublishResult[]> {
     let reached: number[];
     try {
-      reached = await this.bus.publish(messages.map(toBusRow));
+      reached = await this.publisher.run(messages.map(toBusRow));
       this.reachable = true;
     } catch (error) {
       const text = redactUrlsInText((error as Error).message);
