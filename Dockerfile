@@ -22,6 +22,7 @@ COPY libs/rabbitmq/package.json libs/rabbitmq/
 COPY libs/microservices/package.json libs/microservices/
 COPY libs/console/package.json libs/console/
 COPY libs/golevelup/package.json libs/golevelup/
+COPY libs/postgres/package.json libs/postgres/
 COPY apps/amqp-exec/package.json apps/amqp-exec/
 RUN npm ci
 COPY tsconfig.json ./
