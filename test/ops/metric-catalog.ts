@@ -6,6 +6,8 @@ import { InboxMetricNames } from '@courier-nest/inbox';
 import { inboxMetricProviders } from '@courier-nest/inbox/metrics/inbox.metrics';
 import { OutboxMetricNames } from '@courier-nest/outbox';
 import { outboxMetricProviders } from '@courier-nest/outbox/metrics/outbox.metrics';
+import { BusMetricNames } from '@courier-nest/postgres';
+import { busMetricProviders } from '@courier-nest/postgres/metrics/bus.metrics';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
@@ -51,6 +53,7 @@ export const LIB_METRICS: readonly LibMetrics[] = [
   { lib: '@courier-nest/outbox', names: OutboxMetricNames, providers: outboxMetricProviders },
   { lib: '@courier-nest/inbox', names: InboxMetricNames, providers: inboxMetricProviders },
   { lib: '@courier-nest/consumer', names: ConsumerMetricNames, providers: consumerMetricProviders },
+  { lib: '@courier-nest/postgres', names: BusMetricNames, providers: busMetricProviders },
 ];
 
 /** What a prom-client metric keeps from its configuration (lib/metric.js assigns it to the instance). */

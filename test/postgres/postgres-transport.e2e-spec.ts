@@ -2,6 +2,7 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Client } from 'pg';
+import { register } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { InboxHandler, InboxModule, type InboxMessage } from '@courier-nest/inbox';
 import { OutboxModule, OutboxService } from '@courier-nest/outbox';
@@ -114,6 +115,11 @@ describe('Courier on PostgreSQL alone: outbox -> bus -> inbox across two service
     }, 'the dead letter');
     expect(dead['x-courier-dead-letter-reason']).toMatch(/^rejected: no usable message id/);
     expect(dead['x-courier-original-queue']).toBe(queue);
+    // The bus gauges count it under the queue it came from, and the queue itself as empty.
+    const deadLetters = await register.getSingleMetric('courier_bus_dead_letters')!.get();
+    expect(deadLetters.values).toContainEqual(expect.objectContaining({ labels: { queue }, value: 1 }));
+    const waiting = await register.getSingleMetric('courier_bus_queue_messages')!.get();
+    expect(waiting.values.find((v) => v.labels.queue === queue)).toBeUndefined();
   });
 
   it('a message delivered twice (same id) is handled once', async () => {

@@ -19,6 +19,7 @@ export class BusSql {
   readonly deadLetter: string;
   readonly renew: string;
   readonly waiting: string;
+  readonly queueStats: string;
   readonly dropQueue: string;
 
   constructor(readonly schema: string) {
@@ -91,6 +92,10 @@ export class BusSql {
       SELECT DISTINCT lease_token FROM held`;
 
     this.waiting = `SELECT count(*)::int AS n FROM ${messages} WHERE queue = $1 AND lease_token IS NULL`;
+    // Every queue of the bus, for the metrics (read once per scrape at most, see BusMetrics).
+    this.queueStats = `SELECT queue, count(*)::int AS messages,
+        extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS oldest_seconds
+      FROM ${messages} GROUP BY queue`;
     this.dropQueue = `WITH gone AS (DELETE FROM ${messages} WHERE queue = $1)
       DELETE FROM ${s}.bus_queues WHERE name = $1`;
   }

@@ -12,6 +12,12 @@ export interface BusOutgoing {
   headers: Record<string, unknown>;
 }
 
+export interface BusQueueStats {
+  queue: string;
+  messages: number;
+  oldestSeconds: number;
+}
+
 /** A message for the subscriptions of `destination`, `routingKey` as its AMQP routing key would be. */
 export interface BusPublishRow extends BusOutgoing {
   destination: string;
@@ -96,6 +102,19 @@ export class PostgresBus {
       messages.map((m) => JSON.stringify(m.headers)),
       this.channel,
     ]);
+  }
+
+  /** Per queue with messages: how many, and the oldest one's age. */
+  async queueStats(): Promise<BusQueueStats[]> {
+    const { rows } = await this.query<{ queue: string; messages: number; oldest_seconds: number }>(
+      this.sql.queueStats,
+      [],
+    );
+    return rows.map((row) => ({
+      queue: row.queue,
+      messages: row.messages,
+      oldestSeconds: row.oldest_seconds,
+    }));
   }
 
   /** Messages in `queue` no consumer holds (due now or later). */

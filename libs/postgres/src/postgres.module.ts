@@ -6,6 +6,7 @@ import { PostgresBusProvider } from './bus.provider';
 import { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
 import { PostgresBusHealthIndicator } from './health/postgres-bus.health';
 import { PostgresInboxBridge } from './inbox/postgres-inbox.bridge';
+import { BusMetrics, busMetricProviders } from './metrics/bus.metrics';
 import {
   ConfigurablePostgresModule,
   POSTGRES_MODULE_OPTIONS,
@@ -16,7 +17,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 
 /**
  * PostgreSQL as Courier's transport, no broker: the outbox publisher (`OUTBOX_PUBLISHER`),
- * the consumer transport (`CONSUMER_TRANSPORT`), the inbox feed and a health indicator, on queues in a
+ * the consumer transport (`CONSUMER_TRANSPORT`), the inbox feed, a health indicator and metrics, on queues in a
  * PostgreSQL schema of their own. It replaces `CourierRabbitMQModule` one for one: no
  * handler changes. Global by default.
  *
@@ -42,6 +43,8 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
     { provide: CONSUMER_TRANSPORT, useExisting: PostgresConsumerTransport },
     PostgresInboxBridge,
     PostgresBusHealthIndicator,
+    ...busMetricProviders,
+    BusMetrics,
   ],
   exports: [
     PostgresBusProvider,
