@@ -258,6 +258,18 @@ export function describeOrderLoop(transport: 'rabbitmq' | 'postgres'): void {
         /^courier_inbox_handled_total\{handler_key="mark_shipped",outcome="done",reason="ok"\} [1-9]\d*$/m,
       );
       expect(ordersMetrics).toMatch(/^process_cpu_seconds_total /m);
+      // On PostgreSQL the bus reports its queues, and no delivery of the loop was dead-lettered.
+      if (transport === 'postgres') {
+        expect(ordersMetrics).toMatch(
+          new RegExp(
+            `^courier_bus_oldest_message_age_seconds|^# TYPE courier_bus_queue_messages gauge$`,
+            'm',
+          ),
+        );
+        expect(ordersMetrics).not.toMatch(
+          new RegExp(`^courier_bus_dead_letters\\{queue="${ordersService}\\.shipment_events"\\} [1-9]`, 'm'),
+        );
+      }
       // On RabbitMQ the inbox feed runs on the consumer component, and reports as one.
       if (transport === 'rabbitmq') {
         expect(ordersMetrics).toMatch(
