@@ -60,7 +60,7 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
   const statesOf = async (ids: string[]) =>
     (
       await db.query(
-        `SELECT message_id, status, attempts, lease_owner,
+        `SELECT message_id, status, attempts, lease_owner, lease_token::text AS lease_token,
                 extract(epoch FROM available_at - now()) * 1000 AS lease_left_ms
            FROM "${schema}".inbox_handler_states WHERE message_id = ANY($1) ORDER BY message_id`,
         [ids],
@@ -123,9 +123,14 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     await waitFor(() => running === CONCURRENCY, 'two runs in progress');
     // Past a whole lease the waiting runs are still this process's, their leases renewed.
     const storedAt = Date.now();
-    await waitFor(async () => Date.now() - storedAt > LEASE_MS * 1.5 && (await statesOf(batch)), 'a lease and a half');
+    await waitFor(
+      async () => Date.now() - storedAt > LEASE_MS * 1.5 && (await statesOf(batch)),
+      'a lease and a half',
+    );
     const later = await statesOf(batch);
-    expect(later.map((s) => [s.status, s.lease_owner])).toEqual(batch.map(() => ['progress', states[0].lease_owner]));
+    expect(later.map((s) => [s.status, s.lease_owner])).toEqual(
+      batch.map(() => ['progress', states[0].lease_owner]),
+    );
     for (const state of later) expect(Number(state.lease_left_ms)).toBeGreaterThan(0);
 
     open();
@@ -182,16 +187,20 @@ describe('Inbox: handler runs claimed as the message is stored', () => {
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));
     // Room for WAITING_RUNS_PER_SLOT x concurrency runs stored claimed (running or
-    // waiting); the rest are stored pending, and the claim query may take them as soon
-    // as they are committed.
+    // waiting), all under the one token of the store's reservation; the rest are stored
+    // pending, and the claim query may take them as soon as they are committed (under a
+    // token of its own) if it finds a slot free before the stored runs take theirs.
     const room = WAITING_RUNS_PER_SLOT * CONCURRENCY;
     const batch = ids('over', room + 2);
     await inbox.receiveMany(batch.map(message));
-    // The slots are busy, so the claim query takes nothing until the gate opens.
-    const storedClaimed = (s: { status: string }) => s.status === 'progress';
-    const stored = await statesOf(batch);
-    expect(stored.filter(storedClaimed)).toHaveLength(room);
-    const storedPending = stored.filter((s) => !storedClaimed(s)).map((s) => s.message_id as string);
+    const byToken = new Map<string, string[]>();
+    for (const state of await statesOf(batch)) {
+      if (state.lease_token === null) continue;
+      byToken.set(state.lease_token, [...(byToken.get(state.lease_token) ?? []), state.message_id]);
+    }
+    const reserved = [...byToken.values()].find((group) => group.length === room) ?? [];
+    expect(reserved).toHaveLength(room);
+    const storedPending = batch.filter((id) => !reserved.includes(id));
     expect(storedPending).toHaveLength(2);
 
     open();
