@@ -20,6 +20,11 @@ export class BusSql {
   readonly renew: string;
   readonly waiting: string;
   readonly queueStats: string;
+  readonly adminStats: string;
+  readonly deadPage: string;
+  readonly deadHead: string;
+  readonly requeueDead: string;
+  readonly purgeDead: string;
   readonly dropQueue: string;
 
   constructor(readonly schema: string) {
@@ -77,9 +82,13 @@ export class BusSql {
         available_at = now() + $3 * interval '1 millisecond', headers = headers || $4::jsonb
       FROM relaxed WHERE seq = $1 AND lease_token = $2`;
     // Not relaxed: a dead letter keeps the reason of a message nobody will deliver again.
-    this.deadLetter = `UPDATE ${messages} SET queue = $3, exchange = '', routing_key = $3, headers = headers || $4::jsonb,
-        lease_owner = NULL, lease_token = NULL, redelivered = false, available_at = now()
-      WHERE seq = $1 AND lease_token = $2`;
+    // A new row at the dead-letter queue's tail (as a publish to it would be), not the old
+    // one relabelled, whose place would be its first write's.
+    this.deadLetter = `WITH dead AS (
+        DELETE FROM ${messages} WHERE seq = $1 AND lease_token = $2
+        RETURNING message_id, body, properties, headers)
+      INSERT INTO ${messages} (queue, message_id, body, properties, headers, exchange, routing_key)
+      SELECT $3, message_id, body, properties, headers || $4::jsonb, '', $3 FROM dead`;
     // Live leases: rows another statement has locked (a settle, most often) are skipped,
     // not waited for. The answer names the tokens that still hold a row.
     this.renew = `WITH held AS (
@@ -96,6 +105,26 @@ export class BusSql {
     this.queueStats = `SELECT queue, count(*)::int AS messages,
         extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS oldest_seconds
       FROM ${messages} GROUP BY queue`;
+    // The queue admin (the operations console): counts, and the dead-letter queue read and
+    // changed from its head, rows taken by seq so a requeue or purge acts on what it saw.
+    this.adminStats = `SELECT
+        count(*) FILTER (WHERE queue = $1 AND lease_token IS NULL AND available_at <= now())::int AS depth,
+        count(*) FILTER (WHERE queue = $1 AND lease_token IS NULL AND available_at > now())::int AS retry_depth,
+        count(*) FILTER (WHERE queue = $2)::int AS dead_depth
+      FROM ${messages} WHERE queue = ANY(ARRAY[$1, $2]::text[])`;
+    this.deadPage = `SELECT seq, message_id, body, properties, headers
+      FROM ${messages} WHERE queue = $1 ORDER BY seq OFFSET $2 LIMIT $3`;
+    this.deadHead = `SELECT seq, message_id, headers FROM ${messages} WHERE queue = $1 ORDER BY seq LIMIT $2`;
+    this.requeueDead = `WITH back AS (
+        DELETE FROM ${messages} m USING unnest($2::bigint[], $3::jsonb[]) AS r(seq, headers)
+        WHERE m.queue = $1 AND m.seq = r.seq
+        RETURNING m.seq, m.message_id, m.body, m.properties, r.headers)
+      INSERT INTO ${messages} (queue, message_id, body, properties, headers, exchange, routing_key)
+      SELECT $4, message_id, body, properties, headers,
+        coalesce(headers->>'x-courier-original-exchange', ''), coalesce(headers->>'x-courier-original-routing-key', $4)
+      FROM (SELECT * FROM back ORDER BY seq) ordered
+      RETURNING seq, message_id`;
+    this.purgeDead = `DELETE FROM ${messages} WHERE queue = $1 AND seq = ANY($2::bigint[])`;
     this.dropQueue = `WITH gone AS (DELETE FROM ${messages} WHERE queue = $1)
       DELETE FROM ${s}.bus_queues WHERE name = $1`;
   }

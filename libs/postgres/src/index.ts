@@ -6,6 +6,7 @@ export { PostgresBus, type BusOutgoing, type BusPublishRow, type BusQueueStats }
 export { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 export { PostgresConsumerFactory, type PostgresConsumerOptions } from './consumer/postgres-consumer.factory';
 export { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
+export { PostgresQueueAdmin, type PostgresAdminQueue } from './admin/postgres-queue.admin';
 export { PostgresInboxBridge } from './inbox/postgres-inbox.bridge';
 export { PostgresBusHealthIndicator } from './health/postgres-bus.health';
 export { BusMetricNames } from './metrics/bus.metrics';

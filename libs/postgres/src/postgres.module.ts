@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CONSUMER_TRANSPORT } from '@courier-nest/consumer';
+import { CONSUMER_QUEUE_ADMIN, CONSUMER_TRANSPORT } from '@courier-nest/consumer';
+import { PostgresQueueAdmin } from './admin/postgres-queue.admin';
 import { OUTBOX_PUBLISHER } from '@courier-nest/core';
 import { PostgresBusProvider } from './bus.provider';
 import { PostgresConsumerTransport } from './consumer/postgres-consumer.transport';
@@ -17,7 +18,7 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
 
 /**
  * PostgreSQL as Courier's transport, no broker: the outbox publisher (`OUTBOX_PUBLISHER`),
- * the consumer transport (`CONSUMER_TRANSPORT`), the inbox feed, a health indicator and metrics, on queues in a
+ * the consumer transport (`CONSUMER_TRANSPORT`) and its queue admin (`CONSUMER_QUEUE_ADMIN`, for the operations console), the inbox feed, a health indicator and metrics, on queues in a
  * PostgreSQL schema of their own. It replaces `CourierRabbitMQModule` one for one: no
  * handler changes. Global by default.
  *
@@ -41,6 +42,19 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
     { provide: OUTBOX_PUBLISHER, useExisting: PostgresOutboxPublisher },
     PostgresConsumerTransport,
     { provide: CONSUMER_TRANSPORT, useExisting: PostgresConsumerTransport },
+    {
+      provide: PostgresQueueAdmin,
+      useFactory: (provider: PostgresBusProvider, transport: PostgresConsumerTransport) =>
+        new PostgresQueueAdmin(provider.bus, () =>
+          transport.consumerFactories().map((factory) => ({
+            queue: factory.source,
+            deadLetterQueue: factory.deadLetterQueue,
+            subscribed: () => factory.subscribed,
+          })),
+        ),
+      inject: [PostgresBusProvider, PostgresConsumerTransport],
+    },
+    { provide: CONSUMER_QUEUE_ADMIN, useExisting: PostgresQueueAdmin },
     PostgresInboxBridge,
     PostgresBusHealthIndicator,
     ...busMetricProviders,
@@ -52,6 +66,8 @@ import { PostgresOutboxPublisher } from './publisher/postgres-outbox.publisher';
     OUTBOX_PUBLISHER,
     PostgresConsumerTransport,
     CONSUMER_TRANSPORT,
+    PostgresQueueAdmin,
+    CONSUMER_QUEUE_ADMIN,
     PostgresInboxBridge,
     PostgresBusHealthIndicator,
   ],

@@ -16,6 +16,7 @@ export interface PostgresConsumerOptions {
 
 /** Makes consumers of one bus queue, declaring it and its dead-letter queue first. */
 export class PostgresConsumerFactory implements ConsumerFactory {
+  private readonly consumers = new Set<PostgresConsumer>();
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
@@ -25,10 +26,20 @@ export class PostgresConsumerFactory implements ConsumerFactory {
     private readonly logger: BusLogger,
   ) {}
 
+  /** Where messages of this queue that gave up go. */
+  get deadLetterQueue(): string {
+    return this.options.deadLetterQueue ?? `${this.source}${DEFAULT_DEAD_LETTER_SUFFIX}`;
+  }
+
+  /** Consumers of this factory claiming now (not paused, not closed): this process's only. */
+  get subscribed(): number {
+    return [...this.consumers].filter((consumer) => consumer.isClaiming()).length;
+  }
+
   async create({ prefetch }: { prefetch: number }): Promise<Consumer> {
-    const deadLetterQueue = this.options.deadLetterQueue ?? `${this.source}${DEFAULT_DEAD_LETTER_SUFFIX}`;
+    const deadLetterQueue = this.deadLetterQueue;
     await this.bus.declareQueues(this.source, deadLetterQueue);
-    return new PostgresConsumer(
+    const consumer = new PostgresConsumer(
       this.bus,
       {
         queue: this.source,
@@ -39,6 +50,9 @@ export class PostgresConsumerFactory implements ConsumerFactory {
       },
       prefetch,
       this.logger,
+      () => this.consumers.delete(consumer),
     );
+    this.consumers.add(consumer);
+    return consumer;
   }
 }

@@ -8,6 +8,7 @@ import { PostgresConsumerFactory } from './postgres-consumer.factory';
 @Injectable()
 export class PostgresConsumerTransport implements ConsumerTransport {
   private readonly logger = new Logger('PostgresConsumer');
+  private readonly factories = new Map<string, PostgresConsumerFactory>();
 
   constructor(
     private readonly provider: PostgresBusProvider,
@@ -16,6 +17,18 @@ export class PostgresConsumerTransport implements ConsumerTransport {
 
   consumerFactory(queue: string): ConsumerFactory {
     const { leaseMs, pollIntervalMs } = this.options;
-    return new PostgresConsumerFactory(this.provider.bus, queue, { leaseMs, pollIntervalMs }, this.logger);
+    const factory = new PostgresConsumerFactory(
+      this.provider.bus,
+      queue,
+      { leaseMs, pollIntervalMs },
+      this.logger,
+    );
+    this.factories.set(queue, factory);
+    return factory;
+  }
+
+  /** The latest factory made for each queue: the consumer queues the queue admin serves. */
+  consumerFactories(): PostgresConsumerFactory[] {
+    return [...this.factories.values()];
   }
 }

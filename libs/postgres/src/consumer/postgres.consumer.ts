@@ -49,6 +49,8 @@ export class PostgresConsumer implements Consumer, WorkProcessor<BusDelivery, vo
     private readonly settings: PostgresConsumerSettings,
     prefetch: number,
     private readonly logger: BusLogger,
+    /** Called once it closed. */
+    private readonly onClosed: () => void = () => undefined,
   ) {
     this.queue = new BusQueue(bus, settings.queue, settings.owner);
     this.window = new PrefetchWindow(prefetch);
@@ -82,6 +84,11 @@ export class PostgresConsumer implements Consumer, WorkProcessor<BusDelivery, vo
     await this.engine.pause();
   }
 
+  /** Started and not paused or closed. */
+  isClaiming(): boolean {
+    return this.engine.isRunning();
+  }
+
   async setPrefetch(prefetch: number): Promise<void> {
     this.window.resize(prefetch);
   }
@@ -95,6 +102,7 @@ export class PostgresConsumer implements Consumer, WorkProcessor<BusDelivery, vo
       .map((claim) => claim.abort())
       .filter((claim) => claim.items.length > 0);
     this.unsubscribe?.();
+    this.onClosed();
     await this.engine.stop();
     if (unsettled.length === 0) return;
     try {
