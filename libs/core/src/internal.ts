@@ -13,6 +13,7 @@ export * from './engine/in-memory-leased.queue';
 export * from './engine/lease-keeper';
 export * from './engine/leased-queue.port';
 export * from './engine/leased-work.engine';
+export * from './engine/process-owner';
 export * from './engine/reservation';
 export * from './engine/slot-filling.capacity';
 export * from './engine/work-processor.interface';

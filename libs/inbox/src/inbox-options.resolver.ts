@@ -1,7 +1,5 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
-import { assertSqlIdentifier, OptionChecks } from '@courier-nest/core/internal';
+import { assertSqlIdentifier, OptionChecks, processOwnerId } from '@courier-nest/core/internal';
 import { InboxConfigurationError } from './errors/inbox-configuration.error';
 import type { InboxModuleOptions } from './interfaces/inbox-options.interface';
 
@@ -78,10 +76,7 @@ export function resolveInboxOptions(options: InboxModuleOptions = {}): ResolvedI
       ),
       pollJitter: OptionChecks.fraction('dispatcher.pollJitter', dispatcher.pollJitter ?? 0.2),
       leaseMs: OptionChecks.integer('dispatcher.leaseMs', dispatcher.leaseMs ?? 5_000, 100, 3_600_000),
-      processorId: OptionChecks.text(
-        'dispatcher.processorId',
-        dispatcher.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      ),
+      processorId: OptionChecks.text('dispatcher.processorId', dispatcher.processorId ?? processOwnerId()),
       shutdownTimeoutMs: OptionChecks.integer(
         'dispatcher.shutdownTimeoutMs',
         dispatcher.shutdownTimeoutMs ?? 10_000,

@@ -1,7 +1,5 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { BackoffPolicy, DEFAULT_MAX_PAYLOAD_BYTES, JsonCodec } from '@courier-nest/core';
-import { assertSqlIdentifier, OptionChecks } from '@courier-nest/core/internal';
+import { assertSqlIdentifier, OptionChecks, processOwnerId } from '@courier-nest/core/internal';
 import type { OutboxModuleOptions, OutboxOrdering } from './interfaces/outbox-options.interface';
 
 /** Options after defaults and validation: what every outbox component reads. */
@@ -81,10 +79,7 @@ export function resolveOutboxOptions(options: OutboxModuleOptions = {}): Resolve
         0,
         600_000,
       ),
-      processorId: OptionChecks.text(
-        'relay.processorId',
-        relay.processorId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      ),
+      processorId: OptionChecks.text('relay.processorId', relay.processorId ?? processOwnerId()),
     },
   };
   return resolved;

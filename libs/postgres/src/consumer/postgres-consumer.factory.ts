@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { DEFAULT_DEAD_LETTER_SUFFIX, type Consumer, type ConsumerFactory } from '@courier-nest/consumer';
+import { processOwnerId } from '@courier-nest/core/internal';
 import type { BusLogger } from '../bus-notifications';
 import type { PostgresBus } from '../postgres-bus';
 import { PostgresConsumer } from './postgres.consumer';
@@ -17,7 +16,7 @@ export interface PostgresConsumerOptions {
 /** Makes consumers of one bus queue, declaring it and its dead-letter queue first. */
 export class PostgresConsumerFactory implements ConsumerFactory {
   private readonly consumers = new Set<PostgresConsumer>();
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner = processOwnerId();
 
   constructor(
     private readonly bus: PostgresBus,

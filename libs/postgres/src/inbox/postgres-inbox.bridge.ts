@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -10,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DEFAULT_DEAD_LETTER_SUFFIX } from '@courier-nest/consumer';
 import { INBOX_FEED, type InboxFeed } from '@courier-nest/core';
-import { BatchClaimers, LeasedWorkEngine } from '@courier-nest/core/internal';
+import { BatchClaimers, LeasedWorkEngine, processOwnerId } from '@courier-nest/core/internal';
 import { PostgresBusProvider } from '../bus.provider';
 import { BusQueue } from '../consumer/bus-queue';
 import { BusSettler } from '../consumer/bus-settler';
@@ -33,7 +31,7 @@ export class PostgresInboxBridge implements OnApplicationBootstrap, BeforeApplic
   private readonly logger = new Logger('PostgresInboxBridge');
   private readonly engines = new Map<string, LeasedWorkEngine<BusDelivery, number>>();
   private readonly unsubscribes: Array<() => void> = [];
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner = processOwnerId();
   private stopping = false;
 
   constructor(
