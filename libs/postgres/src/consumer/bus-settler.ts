@@ -16,18 +16,24 @@ interface PendingAck {
  */
 export class BusSettler {
   private acks: PendingAck[] = [];
-  private acking = false;
+  private acking?: Promise<void>;
 
   constructor(
     private readonly bus: PostgresBus,
     private readonly onError: (error: Error) => void,
   ) {}
 
+  /** Resolves once the ack was written (or failed, see `onError`). */
   ack(delivery: BusDelivery): Promise<void> {
     return new Promise((done) => {
       this.acks.push({ delivery, done });
-      if (!this.acking) void this.flushAcks();
+      this.acking ??= this.flushAcks();
     });
+  }
+
+  /** Resolves when every ack asked for so far was written (or failed). */
+  async acksWritten(): Promise<void> {
+    await this.acking;
   }
 
   /** Back into the queue at once, marked redelivered. */
@@ -70,7 +76,6 @@ export class BusSettler {
   }
 
   private async flushAcks(): Promise<void> {
-    this.acking = true;
     while (this.acks.length > 0) {
       const batch = this.acks;
       this.acks = [];
@@ -80,7 +85,7 @@ export class BusSettler {
       ]);
       for (const ack of batch) ack.done();
     }
-    this.acking = false;
+    this.acking = undefined;
   }
 
   private async run(sql: string, values: unknown[]): Promise<void> {

@@ -26,8 +26,14 @@ export class BusMessage extends SettleOnceMessage {
     );
   }
 
+  /**
+   * Sent, not awaited, as an AMQP ack is: the runner's slot frees at once, so the acks of
+   * many handlers go out in one statement whatever the runner's concurrency. The
+   * consumer waits for them before it closes.
+   */
   protected doAck(): Promise<void> {
-    return this.settleWith(() => this.owner.settler.ack(this.delivery));
+    void this.settleWith(() => this.owner.settler.ack(this.delivery));
+    return Promise.resolve();
   }
 
   protected doNack(): Promise<void> {

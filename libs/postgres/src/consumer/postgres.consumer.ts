@@ -104,6 +104,7 @@ export class PostgresConsumer implements Consumer, WorkProcessor<BusDelivery, vo
     this.unsubscribe?.();
     this.onClosed();
     await this.engine.stop();
+    await this.settler.acksWritten();
     if (unsettled.length === 0) return;
     try {
       await this.queue.release(unsettled);

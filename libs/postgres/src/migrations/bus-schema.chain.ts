@@ -1,5 +1,6 @@
 import { defineSchemaChain } from '@courier-nest/core/internal';
 import { busSchemaV1 } from './bus-schema-v1.step';
+import { busSchemaV2 } from './bus-schema-v2.step';
 
 /**
  * The bus schema (queues, subscriptions, messages) as versioned steps, oldest first.
@@ -15,5 +16,5 @@ export const busSchemaChain = defineSchemaChain({
   tables: ['bus_queues', 'bus_subscriptions', 'bus_messages'],
   // Any constant works; it only has to be the same in every instance starting at once.
   lockKey: 0x62757321, // "bus!"
-  steps: [busSchemaV1],
+  steps: [busSchemaV1, busSchemaV2],
 });

@@ -1,0 +1,106 @@
+import { Client, Pool } from 'pg';
+import { ConsumerRunner } from '@courier-nest/consumer';
+import { busSchemaSql, PostgresBus, PostgresConsumerFactory } from '@courier-nest/postgres';
+import { quietLogger } from '../harness/broker';
+import { DATABASE_URL, uniqueName } from '../harness/env';
+import { waitFor } from '../harness/wait-for';
+
+/**
+ * What the bus's claims and acks cost PostgreSQL, and what the runner waits for: a claim
+ * rewrites its rows in place (HOT, no index entry), and an ack is sent, not awaited, so a
+ * slow ack statement holds no handler slot; a consumer that closes still writes its acks.
+ */
+describe('PostgreSQL transport: claims and acks', () => {
+  const schema = uniqueName('bus_settle');
+  const table = `"${schema}".bus_messages`;
+  let pool: Pool;
+  let bus: PostgresBus;
+
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: DATABASE_URL, max: 6 });
+    for (const statement of busSchemaSql(schema)) await pool.query(statement);
+    bus = new PostgresBus(pool, schema, quietLogger);
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool?.end();
+  });
+
+  const send = (queue: string, count: number) =>
+    bus.send(
+      queue,
+      Array.from({ length: count }, (_, i) => ({
+        messageId: `${queue}-${i}`,
+        body: Buffer.from(JSON.stringify({ orderId: `order-${i}`, note: 'x'.repeat(180) })),
+        properties: { contentType: 'application/json' },
+        headers: {},
+      })),
+    );
+
+  it('a claim of whole pages of rows updates every row in place (HOT), adding no index entry', async () => {
+    const queue = 'hot';
+    await bus.declareQueues(queue);
+    await send(queue, 2_000);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(bus.sql.claim, [queue, 1_000, 'test-owner', 30_000]);
+      const { rows } = await client.query(
+        `SELECT pg_stat_get_xact_tuples_updated($1::regclass)::int AS updated,
+                pg_stat_get_xact_tuples_hot_updated($1::regclass)::int AS hot`,
+        [table],
+      );
+      await client.query('COMMIT');
+      expect(rowCount).toBe(1_000);
+      expect(rows[0]).toEqual({ updated: 1_000, hot: 1_000 });
+    } finally {
+      client.release();
+    }
+  });
+
+  it('an ack waiting on a locked row holds no handler slot, and stopping waits until it is written', async () => {
+    const queue = 'acks';
+    await bus.declareQueues(queue);
+    await send(queue, 3);
+    const locker = new Client({ connectionString: DATABASE_URL });
+    await locker.connect();
+    const handled: string[] = [];
+    const runner = new ConsumerRunner(
+      new PostgresConsumerFactory(bus, queue, { pollIntervalMs: 100 }, quietLogger),
+      async (message) => {
+        // The first message's row is locked by another session once claimed: its DELETE waits.
+        if (handled.length === 0) {
+          await locker.query('BEGIN');
+          await locker.query(`SELECT 1 FROM ${table} WHERE message_id = $1 FOR UPDATE`, [message.id]);
+        }
+        handled.push(message.id);
+      },
+      { concurrency: 1, logger: quietLogger },
+    );
+    try {
+      runner.start();
+      // One slot: the second and third run only because the first's ack did not keep it.
+      await waitFor(() => handled.length === 3, 'all three handled while the first ack waits');
+      await waitFor(
+        async () =>
+          (
+            await pool.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%DELETE FROM%bus_messages%'`,
+            )
+          ).rows[0].n === 1,
+        'the ack statement waiting on the lock',
+      );
+      const stopped = runner.stop();
+      await locker.query('COMMIT');
+      await stopped;
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE queue = $1`, [queue]);
+      expect(rows[0].n).toBe(0);
+      expect([...handled].sort()).toEqual(['acks-0', 'acks-1', 'acks-2']);
+    } finally {
+      await locker.end(); // its lock goes with it, so no ack waits on it
+      await runner.stop();
+    }
+  });
+});
