@@ -6,6 +6,9 @@
  *   npm run bench:postgres
  *
  * R  raw: connections looping SELECT … FOR UPDATE SKIP LOCKED + DELETE in a transaction;
+ * L  raw with leases (context, no target): connections looping one statement that locks
+ *    and leases a batch, committed, then its fenced DELETE, committed: the least work
+ *    a consumer whose leases outlive a transaction does, as Courier's do;
  * pg-boss: its batch mode (one fetch, one handler call, one complete per batch) at its
  *    shortest polling interval, the settings listed, best of them;
  * Courier: the consumer runner on PostgresConsumerFactory, the settings listed, best of them.
@@ -13,7 +16,7 @@
  * Targets (issue 17): Courier >= 2x pg-boss and >= 60% of R.
  *
  * Needs PostgreSQL (DATABASE_URL). Creates its own schemas and drops them at the end.
- * BENCH_PG_MESSAGES sets the backlog (default 50,000).
+ * BENCH_PG_MESSAGES sets the backlog (default 100,000).
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -22,11 +25,12 @@ import { Pool } from 'pg';
 import { DATABASE_URL } from '../test/harness/env';
 import { measureCourierConsume, type CourierConsumeSettings } from './phases/postgres/courier-consume';
 import { measurePgBoss, type PgBossSettings } from './phases/postgres/pg-boss-consume';
+import { measureRawLeased } from './phases/postgres/raw-leased';
 import { measureRawSkipLocked } from './phases/postgres/raw-skip-locked';
 import { fmtPct, fmtRate, renderTable, verdict, type TableRow } from './support/bench-stats';
 import { codeState } from './support/code-state';
 
-const MESSAGES = Number(process.env.BENCH_PG_MESSAGES ?? 50_000);
+const MESSAGES = Number(process.env.BENCH_PG_MESSAGES ?? 100_000);
 const RAW = { workers: 4, batch: 500 };
 // A pg-boss worker fetches at most once per polling interval (0.5 s at the shortest), so
 // its throughput is workers x batchSize per half second: more workers, more throughput.
@@ -63,6 +67,13 @@ async function main(): Promise<void> {
       await pool.query(`CREATE SCHEMA ${own}`);
       raw.push(await measureRawSkipLocked(pool, own, MESSAGES, RAW));
     }
+    const leased: number[] = [];
+    for (let run = 1; run <= 2; run++) {
+      note(`raw leased claim + fenced DELETE (${run}/2), ${RAW.workers} connections, batch ${RAW.batch}`);
+      const own = schema('leased');
+      await pool.query(`CREATE SCHEMA ${own}`);
+      leased.push(await measureRawLeased(pool, own, MESSAGES, RAW));
+    }
     const boss: number[] = [];
     for (const settings of PG_BOSS) {
       note(`pg-boss, ${settings.workers} workers, batchSize ${settings.batchSize}`);
@@ -75,6 +86,7 @@ async function main(): Promise<void> {
     }
 
     const ceiling = Math.max(...raw);
+    const bestLeased = Math.max(...leased);
     const bestBoss = Math.max(...boss);
     const bestCourier = Math.max(...courier);
     const rows: TableRow[] = [
@@ -82,6 +94,11 @@ async function main(): Promise<void> {
         figure: `R  raw SELECT ... FOR UPDATE SKIP LOCKED + DELETE, ${RAW.workers} conns x ${RAW.batch} (runs ${raw.map((r) => count(Math.round(r))).join(' / ')})`,
         value: fmtRate(ceiling),
         target: 'ceiling R',
+      },
+      {
+        figure: `L  raw leased claim + fenced DELETE, ${RAW.workers} conns x ${RAW.batch} (runs ${leased.map((r) => count(Math.round(r))).join(' / ')})`,
+        value: fmtRate(bestLeased),
+        target: `${fmtPct(bestLeased / ceiling)} of R`,
       },
       { figure: `consume + ack of ${count(MESSAGES)} waiting messages`, value: '' },
       ...PG_BOSS.map((s, i) => ({
@@ -92,7 +109,7 @@ async function main(): Promise<void> {
       ...COURIER.map((s, i) => ({
         figure: `   Courier PostgreSQL transport, concurrency ${s.concurrency}, prefetch ${s.prefetch}`,
         value: fmtRate(courier[i]),
-        target: `${fmtPct(courier[i] / ceiling)} of R`,
+        target: `${fmtPct(courier[i] / ceiling)} of R, ${fmtPct(courier[i] / bestLeased)} of L`,
       })),
       {
         figure: `   Courier best / pg-boss best`,

@@ -13,7 +13,7 @@ export interface CapacityStrategy {
   readonly inline: boolean;
   /** Takes room for up to `wanted` rows a claim is about to take; 0 when full (wait for `onFreed`). */
   take(wanted: number): number;
-  /** Gives back room a claim did not use. */
+  /** Once after each claim `take` gave room to (returned or failed): the room it did not use. */
   giveBack(count: number): void;
   /** Takes room for up to `wanted` rows a writer will store already claimed; 0 when there is none. */
   reserve(wanted: number): number;

@@ -53,7 +53,7 @@ export class PostgresConsumer implements Consumer, WorkProcessor<BusDelivery, vo
     private readonly onClosed: () => void = () => undefined,
   ) {
     this.queue = new BusQueue(bus, settings.queue, settings.owner);
-    this.window = new PrefetchWindow(prefetch);
+    this.window = new PrefetchWindow(prefetch, MAX_CLAIM);
     this.settler = new BusSettler(bus, (error) => this.fail(error));
     this.engine = new LeasedWorkEngine(
       this.queue,

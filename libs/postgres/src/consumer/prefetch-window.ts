@@ -1,26 +1,41 @@
 import type { CapacityStrategy } from '@courier-nest/core/internal';
 
 /**
- * A consumer's prefetch as the engine's capacity: one claimer, and at most `prefetch`
- * deliveries handed out and not settled. Each settled delivery frees its place
- * (`release`); the claimer is told when half the window is free or none is held, not
- * per delivery: a claim per freed place would cost more than it brings.
+ * A consumer's prefetch as the engine's capacity: at most `prefetch` deliveries handed
+ * out and not settled. Each settled delivery frees its place (`release`); the claimers
+ * are told when half the window is free or none is held, not per delivery: a claim per
+ * freed place would cost more than it brings.
+ *
+ * Two claimers, but the second claims beside one in flight only while the window has
+ * room for a full claim more (`fullClaim`): two claims running together hand their
+ * deliveries out in whichever order they return, so a window of less than two full
+ * claims keeps the queue's order exactly, and a larger one (a consumer built for
+ * throughput) claims on two connections at once.
  */
 export class PrefetchWindow implements CapacityStrategy {
-  readonly claimers = 1;
+  readonly claimers = 2;
   readonly inline = false;
   private held = 0;
+  private claiming = 0;
   private listener?: () => void;
 
-  constructor(private prefetch: number) {}
+  constructor(
+    private prefetch: number,
+    private readonly fullClaim: number,
+  ) {}
 
   take(wanted: number): number {
-    const taken = Math.max(0, Math.min(wanted, this.prefetch - this.held));
+    const free = this.prefetch - this.held;
+    if (this.claiming > 0 && free < this.fullClaim) return 0;
+    const taken = Math.max(0, Math.min(wanted, free));
+    if (taken > 0) this.claiming++;
     this.held += taken;
     return taken;
   }
 
+  /** The claim that `take` made room for returned (or failed): `count` places it did not use. */
   giveBack(count: number): void {
+    this.claiming--;
     this.held -= count;
   }
 
