@@ -11,6 +11,9 @@
  * table says where each message's time went and what the relay and the server did per
  * message meanwhile ("node" is this process: the producer, the relay and the consumer;
  * PostgreSQL's and RabbitMQ's CPU and WAL counts are the whole servers', neighbours included).
+ * A message its writer's relay stores claimed needs no claim statement: its publish starts
+ * in the commit hook, so "commit -> its publish begins" can be a little below zero (the
+ * commit is stamped when the writer's await resumes, after the hook).
  *
  * Needs PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL), as the e2e suites do.
  * Creates its own schemas, exchange and queue and removes them at the end. Progress

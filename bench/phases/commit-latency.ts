@@ -33,7 +33,10 @@ export interface LatencyResult {
   latencies: number[];
   /** ms per producer transaction (BEGIN, publish, COMMIT), from its start, pool wait included. */
   txMs: number[];
-  /** Per message, ms: commit → its claim began, the claim call, claimed → confirmed, confirmed → arrival. */
+  /**
+   * Per message, ms: commit → its publish began, the claim call (only messages a claim
+   * took, not those stored claimed), publish began → confirmed, confirmed → arrival.
+   */
   steps: { wake: number[]; claim: number[]; publish: number[]; deliver: number[] };
   /** The relay's statements during the measured messages (not the warm-up). */
   relay: RelayActivity;
@@ -116,13 +119,14 @@ export async function measureCommitLatency(
     for (const [id, committedAt] of commits) {
       const arrivedAt = arrivals.get(id) as number;
       latencies.push(arrivedAt - committedAt);
+      const publishStarted = seen.publishStarted.get(id);
+      const confirmed = seen.confirmed.get(id);
+      if (publishStarted === undefined || confirmed === undefined) continue;
+      steps.wake.push(publishStarted - committedAt);
       const claimStarted = seen.claimStarted.get(id);
       const claimed = seen.claimed.get(id);
-      const confirmed = seen.confirmed.get(id);
-      if (claimStarted === undefined || claimed === undefined || confirmed === undefined) continue;
-      steps.wake.push(claimStarted - committedAt);
-      steps.claim.push(claimed - claimStarted);
-      steps.publish.push(confirmed - claimed);
+      if (claimStarted !== undefined && claimed !== undefined) steps.claim.push(claimed - claimStarted);
+      steps.publish.push(confirmed - publishStarted);
       steps.deliver.push(arrivedAt - confirmed);
     }
     phaseMessages = WARM_UP_MESSAGES + total;

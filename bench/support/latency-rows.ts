@@ -73,21 +73,25 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
     row('msg/s offered', (p) => String(p.result.rate)),
     row('producer tx, pool wait incl.', (p) => ms(p.result.txMs)),
     row('commit -> arrival', (p) => ms(p.result.latencies)),
-    row('  commit -> its claim begins', (p) => ms(p.result.steps.wake)),
-    row('  claim statement (pool wait incl.)', (p) => ms(p.result.steps.claim)),
-    row('  claimed -> broker confirmed', (p) => ms(p.result.steps.publish)),
+    // Below zero where the relay's commit hook started the publish before the writer's
+    // await resumed and stamped its commit.
+    row('  commit -> its publish begins', (p) => ms(p.result.steps.wake)),
+    row('    of it, the claim statement', (p) =>
+      p.result.steps.claim.length > 0 ? ms(p.result.steps.claim) : 'none: stored claimed',
+    ),
+    row('  publish begins -> broker confirmed', (p) => ms(p.result.steps.publish)),
     row('  confirmed -> consumer has it', (p) => ms(p.result.steps.deliver)),
     row('relay claims per msg', (p) => per(p.result.relay.claims, p.result.sent)),
     row('  of them empty, per msg', (p) => per(p.result.relay.emptyClaims, p.result.sent)),
     row('  by committed seqs, per msg', (p) => per(p.result.relay.hintedClaims, p.result.sent)),
     row('relay deletes per msg', (p) => per(p.result.relay.deletes, p.result.sent)),
-    row('rows per non-empty claim', (p) =>
-      per(p.result.relay.claimedRows, p.result.relay.claims - p.result.relay.emptyClaims),
-    ),
+    row('rows per non-empty claim', (p) => {
+      const claims = p.result.relay.claims - p.result.relay.emptyClaims;
+      return claims > 0 ? per(p.result.relay.claimedRows, claims) : 'no claim';
+    }),
     row(
       'claim / delete call ms p99',
-      (p) =>
-        `${percentile(p.result.relay.claimMs, 99).toFixed(1)} / ${percentile(p.result.relay.deleteMs, 99).toFixed(1)}`,
+      (p) => `${p99Cell(p.result.relay.claimMs)} / ${p99Cell(p.result.relay.deleteMs)}`,
     ),
     row(
       'pool: waiting for a conn, mean / max',
@@ -120,4 +124,9 @@ export function whereTimeGoes(sweeps: readonly Sweep[]): string {
     ),
   ];
   return renderGrid(header, grid);
+}
+
+/** A p99 for a cell; a dash where there was no such call. */
+function p99Cell(samples: number[]): string {
+  return samples.length > 0 ? percentile(samples, 99).toFixed(1) : '-';
 }

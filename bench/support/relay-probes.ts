@@ -24,8 +24,10 @@ export interface RelayActivity {
 
 /** When each message (by id) passed each step, performance.now() of this process. */
 export interface RelaySteps {
+  /** Only messages a claim statement took; those stored claimed by this relay have none. */
   claimStarted: Map<string, number>;
   claimed: Map<string, number>;
+  publishStarted: Map<string, number>;
   confirmed: Map<string, number>;
 }
 
@@ -38,7 +40,12 @@ const POOL_SAMPLE_MS = 5;
  * per batch and per message; `restore()` puts everything back.
  */
 export class RelayProbes {
-  readonly steps: RelaySteps = { claimStarted: new Map(), claimed: new Map(), confirmed: new Map() };
+  readonly steps: RelaySteps = {
+    claimStarted: new Map(),
+    claimed: new Map(),
+    publishStarted: new Map(),
+    confirmed: new Map(),
+  };
   private readonly activity: Omit<RelayActivity, 'poolWaitingMean' | 'poolWaitingMax'> = {
     claims: 0,
     hintedClaims: 0,
@@ -122,6 +129,8 @@ export class RelayProbes {
     const publishBatch = publisher.publishBatch;
     const { steps } = this;
     publisher.publishBatch = async (messages: readonly OutboxDelivery[]) => {
+      const started = performance.now();
+      for (const message of messages) steps.publishStarted.set(message.id, started);
       const results = await publishBatch.call(publisher, messages);
       const at = performance.now();
       for (const message of messages) steps.confirmed.set(message.id, at);
