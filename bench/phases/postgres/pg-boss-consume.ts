@@ -46,14 +46,17 @@ export async function measurePgBoss(
         )
       ).rows[0].n,
     );
+  let handled = 0;
   const started = performance.now();
   for (let i = 0; i < settings.workers; i++) {
     await boss.work(
       queue,
       { batchSize: settings.batchSize, pollingIntervalSeconds: 0.5 },
-      async () => undefined,
+      async (jobs) => void (handled += jobs.length),
     );
   }
+  // Counted in this process first, as Courier's are: the table is read only at the end.
+  await waitFor(() => handled >= count, `${count} pg-boss jobs handled`, { timeoutMs: 300_000, intervalMs: 2 });
   await waitFor(async () => (await completed()) === count, `${count} pg-boss jobs completed`, {
     timeoutMs: 300_000,
     intervalMs: 20,
