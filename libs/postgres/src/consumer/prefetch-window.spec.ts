@@ -1,6 +1,11 @@
 import { PrefetchWindow } from './prefetch-window';
 
 describe('PrefetchWindow', () => {
+  it('runs a second claimer only for a window that holds two full claims', () => {
+    expect(new PrefetchWindow(1_999, 1_000).claimers).toBe(1);
+    expect(new PrefetchWindow(2_000, 1_000).claimers).toBe(2);
+  });
+
   it('never hands out more places than the prefetch', () => {
     const window = new PrefetchWindow(300, 1_000);
     expect(window.take(1_000)).toBe(300);

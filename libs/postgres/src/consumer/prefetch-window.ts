@@ -6,14 +6,15 @@ import type { CapacityStrategy } from '@courier-nest/core/internal';
  * are told when half the window is free or none is held, not per delivery: a claim per
  * freed place would cost more than it brings.
  *
- * Two claimers, but the second claims beside one in flight only while the window has
- * room for a full claim more (`fullClaim`): two claims running together hand their
- * deliveries out in whichever order they return, so a window of less than two full
- * claims keeps the queue's order exactly, and a larger one (a consumer built for
- * throughput) claims on two connections at once.
+ * A window that holds two full claims (`fullClaim` each; a consumer built for
+ * throughput) gets two claimers, so it claims on two connections at once; a smaller one
+ * gets one, and polls once per interval when idle, not twice. A second claim starts
+ * beside one in flight only while the window has room for a full claim more, also after
+ * a resize: two claims running together hand their deliveries out in whichever order
+ * they return, so a window of less than two full claims keeps the queue's order exactly.
  */
 export class PrefetchWindow implements CapacityStrategy {
-  readonly claimers = 2;
+  readonly claimers: number;
   readonly inline = false;
   private held = 0;
   private claiming = 0;
@@ -22,7 +23,9 @@ export class PrefetchWindow implements CapacityStrategy {
   constructor(
     private prefetch: number,
     private readonly fullClaim: number,
-  ) {}
+  ) {
+    this.claimers = prefetch >= 2 * fullClaim ? 2 : 1;
+  }
 
   take(wanted: number): number {
     const free = this.prefetch - this.held;
