@@ -23,8 +23,12 @@ export interface PostgresConsumerSettings {
   readonly pollIntervalMs: number;
 }
 
-/** Claims more than a window holds are cut to it by the window; this bounds one statement. */
-const MAX_CLAIM = 1_000;
+/**
+ * Claims more than a window holds are cut to it by the window; this bounds one statement:
+ * large enough that a claim's round trip and commit are small beside its rows, small
+ * enough that a window of two claims (see PrefetchWindow) is not beyond common prefetches.
+ */
+const MAX_CLAIM = 2_000;
 
 /**
  * A consumer of one bus queue on the leased-work engine: it claims up to the prefetch
