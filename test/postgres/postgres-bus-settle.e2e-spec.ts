@@ -60,6 +60,37 @@ describe('PostgreSQL transport: claims and acks', () => {
     }
   });
 
+  it('a consumer with two claimers (prefetch 4,000) handles each of 10,000 messages once', async () => {
+    const queue = 'two_claimers';
+    await bus.declareQueues(queue);
+    for (let chunk = 0; chunk < 10; chunk++)
+      await bus.send(
+        queue,
+        Array.from({ length: 1_000 }, (_, i) => ({
+          messageId: `m-${chunk * 1_000 + i}`,
+          body: Buffer.from('{}'),
+          properties: {},
+          headers: {},
+        })),
+      );
+    const seen = new Map<string, number>();
+    const runner = new ConsumerRunner(
+      new PostgresConsumerFactory(bus, queue, { pollIntervalMs: 100 }, quietLogger),
+      (message) => void seen.set(message.id, (seen.get(message.id) ?? 0) + 1),
+      { concurrency: 50, prefetch: 4_000, logger: quietLogger },
+    );
+    try {
+      runner.start();
+      await waitFor(() => seen.size === 10_000, 'every message handled', { timeoutMs: 60_000 });
+      await runner.stop();
+      expect([...seen.values()].every((times) => times === 1)).toBe(true);
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE queue = $1`, [queue]);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await runner.stop();
+    }
+  }, 90_000);
+
   it('an ack waiting on a locked row holds no handler slot, and stopping waits until it is written', async () => {
     const queue = 'acks';
     await bus.declareQueues(queue);
