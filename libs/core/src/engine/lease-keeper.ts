@@ -1,5 +1,6 @@
 import { LeaseLostError } from '../errors/lease-lost.error';
 import type { Claim, LeasedQueue } from './leased-queue.port';
+import { LeaseSignal } from './lease-signal';
 
 export interface LeaseKeeperLogger {
   warn(message: string): void;
@@ -7,7 +8,7 @@ export interface LeaseKeeperLogger {
 
 interface Held<W> {
   readonly claim: Claim<W>;
-  readonly controller: AbortController;
+  readonly lease: LeaseSignal;
   /** When the lease was last known to run until (set at hold, moved by each renewal). */
   expiresAt: number;
 }
@@ -44,11 +45,11 @@ export class LeaseKeeper<W> {
   }
 
   /** Starts renewing `claim` (claimed just now, for `leaseMs`); its signal aborts when the lease is lost. */
-  hold(claim: Claim<W>): AbortSignal {
-    const held: Held<W> = { claim, controller: new AbortController(), expiresAt: Date.now() + this.leaseMs };
+  hold(claim: Claim<W>): LeaseSignal {
+    const held: Held<W> = { claim, lease: new LeaseSignal(), expiresAt: Date.now() + this.leaseMs };
     this.held.set(claim, held);
     this.timer ??= setInterval(() => void this.renewNow(), Math.max(1, Math.floor(this.leaseMs / 3))).unref();
-    return held.controller.signal;
+    return held.lease;
   }
 
   /** Stops renewing `claim` (settled, or given back). */
@@ -59,7 +60,7 @@ export class LeaseKeeper<W> {
 
   /** Aborts every held claim's signal with `reason` (shutdown stopped waiting for them). */
   abortAll(reason: Error): void {
-    for (const held of this.held.values()) held.controller.abort(reason);
+    for (const held of this.held.values()) held.lease.abort(reason);
   }
 
   /** Stops renewing; waits for a renewal in flight. */
@@ -103,7 +104,7 @@ export class LeaseKeeper<W> {
 
   private lose(held: Held<W>, reason: LeaseLostError): void {
     this.held.delete(held.claim);
-    held.controller.abort(reason);
+    held.lease.abort(reason);
     if (this.held.size === 0) this.stopTimer();
   }
 

@@ -206,9 +206,15 @@ export class LeasedWorkEngine<W, R> {
   }
 
   private async process(claim: Claim<W>, origin: ClaimOrigin): Promise<R> {
-    const signal = this.keeper.hold(claim);
+    const lease = this.keeper.hold(claim);
     try {
-      return await this.processor.process(claim, { signal, origin });
+      // The signal is made only if the processor reads it (see LeaseSignal).
+      return await this.processor.process(claim, {
+        get signal() {
+          return lease.signal;
+        },
+        origin,
+      });
     } finally {
       this.keeper.drop(claim);
       this.capacity.settled(claim.items.length, origin);
