@@ -98,8 +98,9 @@ describe('PostgreSQL transport: claims and acks', () => {
     const locker = new Client({ connectionString: DATABASE_URL });
     await locker.connect();
     const handled: string[] = [];
+    const factory = new PostgresConsumerFactory(bus, queue, { pollIntervalMs: 100 }, quietLogger);
     const runner = new ConsumerRunner(
-      new PostgresConsumerFactory(bus, queue, { pollIntervalMs: 100 }, quietLogger),
+      factory,
       async (message) => {
         // The first message's row is locked by another session once claimed: its DELETE waits.
         if (handled.length === 0) {
@@ -123,9 +124,16 @@ describe('PostgreSQL transport: claims and acks', () => {
           ).rows[0].n === 1,
         'the ack statement waiting on the lock',
       );
-      const stopped = runner.stop();
+      const order: string[] = [];
+      const stopped = runner.stop().then(() => void order.push('stopped'));
+      await waitFor(() => factory.subscribed === 0, 'the consumer closing');
+      // A round trip for the close to get as far as it can while the ack is blocked.
+      await pool.query('SELECT 1');
+      order.push('unlocking');
       await locker.query('COMMIT');
       await stopped;
+      // The consumer closed while its ack was blocked, and finished only once it was written.
+      expect(order).toEqual(['unlocking', 'stopped']);
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE queue = $1`, [queue]);
       expect(rows[0].n).toBe(0);
       expect([...handled].sort()).toEqual(['acks-0', 'acks-1', 'acks-2']);
