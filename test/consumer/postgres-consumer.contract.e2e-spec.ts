@@ -1,31 +1,22 @@
-import { Pool, type Client } from 'pg';
-import { busSchemaSql, PostgresBus, PostgresConsumerFactory } from '@courier-nest/postgres';
+import type { Client } from 'pg';
+import { PostgresConsumerFactory, type PostgresBus } from '@courier-nest/postgres';
 import { quietLogger } from '../harness/broker';
-import { dropSchema, openDatabase } from '../harness/database';
-import { DATABASE_URL, uniqueName } from '../harness/env';
+import { uniqueName } from '../harness/env';
+import { openTestBus, type TestBus } from '../harness/test-bus';
 import { describeConsumerContract, type ContractMessage } from './consumer-contract';
 
 describeConsumerContract('PostgreSQL', () => {
   const schema = uniqueName('bus_contract');
   const applicationName = uniqueName('bus-contract');
+  let testBus: TestBus;
   let admin: Client;
-  let pool: Pool;
   let bus: PostgresBus;
   return {
     open: async () => {
-      admin = await openDatabase();
-      for (const statement of busSchemaSql(schema)) await admin.query(statement);
-      pool = new Pool({ connectionString: DATABASE_URL, application_name: applicationName, max: 6 });
-      // Connections the test terminates report here; the pool replaces them.
-      pool.on('error', () => undefined);
-      bus = new PostgresBus(pool, schema, quietLogger);
+      testBus = await openTestBus(schema, { application_name: applicationName });
+      ({ bus, admin } = testBus);
     },
-    close: async () => {
-      await bus.close();
-      await pool.end();
-      await dropSchema(admin, schema);
-      await admin.end();
-    },
+    close: () => testBus.close(),
     newQueue: async () => {
       const queue = uniqueName('contract');
       await bus.declareQueues(queue);

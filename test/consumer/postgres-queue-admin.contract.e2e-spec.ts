@@ -1,21 +1,16 @@
-import { Pool, type Client } from 'pg';
-import {
-  busSchemaSql,
-  PostgresBus,
-  PostgresConsumerFactory,
-  PostgresQueueAdmin,
-} from '@courier-nest/postgres';
+import type { Client } from 'pg';
+import { PostgresConsumerFactory, PostgresQueueAdmin, type PostgresBus } from '@courier-nest/postgres';
 import { quietLogger } from '../harness/broker';
-import { dropSchema, openDatabase } from '../harness/database';
-import { DATABASE_URL, uniqueName } from '../harness/env';
+import { uniqueName } from '../harness/env';
+import { openTestBus, type TestBus } from '../harness/test-bus';
 import type { ContractMessage } from './consumer-contract';
 import { describeQueueAdminContract } from './queue-admin-contract';
 
 describeQueueAdminContract('PostgreSQL', () => {
   const schema = uniqueName('bus_qadmin');
   const factories = new Map<string, PostgresConsumerFactory>();
+  let testBus: TestBus;
   let admin: Client;
-  let pool: Pool;
   let bus: PostgresBus;
   const factory = (queue: string) => {
     let made = factories.get(queue);
@@ -27,17 +22,10 @@ describeQueueAdminContract('PostgreSQL', () => {
   };
   return {
     open: async () => {
-      admin = await openDatabase();
-      for (const statement of busSchemaSql(schema)) await admin.query(statement);
-      pool = new Pool({ connectionString: DATABASE_URL, max: 6 });
-      bus = new PostgresBus(pool, schema, quietLogger);
+      testBus = await openTestBus(schema);
+      ({ bus, admin } = testBus);
     },
-    close: async () => {
-      await bus.close();
-      await pool.end();
-      await dropSchema(admin, schema);
-      await admin.end();
-    },
+    close: () => testBus.close(),
     newQueue: async () => {
       const queue = uniqueName('qadmin');
       await bus.declareQueues(queue, `${queue}.dead`);

@@ -1,8 +1,9 @@
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { ConsumerRunner } from '@courier-nest/consumer';
-import { busSchemaSql, PostgresBus, PostgresConsumerFactory } from '@courier-nest/postgres';
+import { PostgresConsumerFactory, type PostgresBus } from '@courier-nest/postgres';
 import { quietLogger } from '../harness/broker';
 import { DATABASE_URL, uniqueName } from '../harness/env';
+import { openTestBus, type TestBus } from '../harness/test-bus';
 import { waitFor } from '../harness/wait-for';
 
 /**
@@ -13,20 +14,16 @@ import { waitFor } from '../harness/wait-for';
 describe('PostgreSQL transport: claims and acks', () => {
   const schema = uniqueName('bus_settle');
   const table = `"${schema}".bus_messages`;
+  let testBus: TestBus;
   let pool: Pool;
   let bus: PostgresBus;
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: DATABASE_URL, max: 6 });
-    for (const statement of busSchemaSql(schema)) await pool.query(statement);
-    bus = new PostgresBus(pool, schema, quietLogger);
+    testBus = await openTestBus(schema);
+    ({ bus, pool } = testBus);
   });
 
-  afterAll(async () => {
-    await bus?.close();
-    await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await pool?.end();
-  });
+  afterAll(() => testBus?.close());
 
   const send = (queue: string, count: number) =>
     bus.send(
