@@ -3,7 +3,7 @@ import { PostgresConsumerFactory, type PostgresBus } from '@courier-nest/postgre
 import { quietLogger } from '../harness/broker';
 import { uniqueName } from '../harness/env';
 import { openTestBus, type TestBus } from '../harness/test-bus';
-import { describeConsumerContract, type ContractMessage } from './consumer-contract';
+import { describeConsumerContract } from './consumer-contract';
 
 describeConsumerContract('PostgreSQL', () => {
   const schema = uniqueName('bus_contract');
@@ -34,20 +34,7 @@ describeConsumerContract('PostgreSQL', () => {
     factory: (queue) =>
       new PostgresConsumerFactory(bus, queue, { leaseMs: 1_000, pollIntervalMs: 200 }, quietLogger),
     ready: (queue) => bus.waiting(queue),
-    takeDeadLetters: async (queue) => {
-      const { rows } = await admin.query(
-        `DELETE FROM "${schema}".bus_messages WHERE queue = $1 RETURNING seq, message_id, body, headers, routing_key`,
-        [`${queue}.dead`],
-      );
-      return rows
-        .sort((a, b) => Number(a.seq) - Number(b.seq))
-        .map((row): ContractMessage => ({
-          payload: row.body,
-          headers: row.headers,
-          messageId: row.message_id ?? undefined,
-          routingKey: row.routing_key,
-        }));
-    },
+    takeDeadLetters: (queue) => testBus.take(`${queue}.dead`),
     // As a lost connection: every connection of the consumers' pool is terminated.
     breakConsumers: async () => {
       const { rows } = await admin.query(

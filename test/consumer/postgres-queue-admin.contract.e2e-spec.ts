@@ -1,16 +1,13 @@
-import type { Client } from 'pg';
 import { PostgresConsumerFactory, PostgresQueueAdmin, type PostgresBus } from '@courier-nest/postgres';
 import { quietLogger } from '../harness/broker';
 import { uniqueName } from '../harness/env';
 import { openTestBus, type TestBus } from '../harness/test-bus';
-import type { ContractMessage } from './consumer-contract';
 import { describeQueueAdminContract } from './queue-admin-contract';
 
 describeQueueAdminContract('PostgreSQL', () => {
   const schema = uniqueName('bus_qadmin');
   const factories = new Map<string, PostgresConsumerFactory>();
   let testBus: TestBus;
-  let admin: Client;
   let bus: PostgresBus;
   const factory = (queue: string) => {
     let made = factories.get(queue);
@@ -23,7 +20,7 @@ describeQueueAdminContract('PostgreSQL', () => {
   return {
     open: async () => {
       testBus = await openTestBus(schema);
-      ({ bus, admin } = testBus);
+      ({ bus } = testBus);
     },
     close: () => testBus.close(),
     newQueue: async () => {
@@ -53,20 +50,6 @@ describeQueueAdminContract('PostgreSQL', () => {
           subscribed: () => made.subscribed,
         })),
       ),
-    drain: async (queue) => {
-      const { rows } = await admin.query(
-        `DELETE FROM "${schema}".bus_messages WHERE queue = $1 AND lease_token IS NULL AND available_at <= now()
-         RETURNING seq, message_id, body, headers, routing_key`,
-        [queue],
-      );
-      return rows
-        .sort((a, b) => Number(a.seq) - Number(b.seq))
-        .map((row): ContractMessage => ({
-          payload: row.body,
-          headers: row.headers,
-          messageId: row.message_id ?? undefined,
-          routingKey: row.routing_key,
-        }));
-    },
+    drain: (queue) => testBus.take(queue, true),
   };
 });

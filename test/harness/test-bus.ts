@@ -1,5 +1,6 @@
 import { Pool, type Client, type PoolConfig } from 'pg';
 import { busSchemaSql, PostgresBus } from '@courier-nest/postgres';
+import type { ContractMessage } from '../consumer/consumer-contract';
 import { quietLogger } from './broker';
 import { dropSchema, openDatabase } from './database';
 import { DATABASE_URL } from './env';
@@ -12,6 +13,11 @@ export interface TestBus {
   readonly admin: Client;
   /** Closes the bus and its pool and drops the schema. */
   close(): Promise<void>;
+  /**
+   * Deletes the messages of `queue` (only those no consumer holds and due now, with
+   * `waitingOnly`) and returns them in queue order, as the contract suites read them.
+   */
+  take(queue: string, waitingOnly?: boolean): Promise<ContractMessage[]>;
 }
 
 export async function openTestBus(
@@ -33,6 +39,22 @@ export async function openTestBus(
       await pool.end();
       await dropSchema(admin, schema);
       await admin.end();
+    },
+    take: async (queue, waitingOnly = false) => {
+      const waiting = waitingOnly ? 'AND lease_token IS NULL AND available_at <= now()' : '';
+      const { rows } = await admin.query(
+        `DELETE FROM "${schema}".bus_messages WHERE queue = $1 ${waiting}
+         RETURNING seq, message_id, body, headers, routing_key`,
+        [queue],
+      );
+      return rows
+        .sort((a, b) => Number(a.seq) - Number(b.seq))
+        .map((row) => ({
+          payload: row.body,
+          headers: row.headers,
+          messageId: row.message_id ?? undefined,
+          routingKey: row.routing_key,
+        }));
     },
   };
 }
