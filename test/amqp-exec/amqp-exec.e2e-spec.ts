@@ -8,6 +8,7 @@ import { TestQueues } from '../harness/broker';
 import { AMQP_URL } from '../harness/env';
 import { freePort } from '../harness/sample-app-process';
 import { waitFor } from '../harness/wait-for';
+import { isAlive } from '../harness/process-alive';
 
 const fixtures = join(__dirname, '../fixtures/exec');
 
@@ -247,12 +248,3 @@ describe('amqp-exec with a command', () => {
     expect([...exec.stdout, ...exec.stderr].join('\n')).not.toContain(token);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

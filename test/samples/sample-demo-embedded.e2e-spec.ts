@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '../harness/process-alive';
 
 const repo = join(__dirname, '../..');
 
@@ -32,15 +33,6 @@ const isolated = (...command: string[]) => [
 async function processesNaming(text: string): Promise<string> {
   const { stdout } = await demo(['sh', '-c', `pgrep -af ${JSON.stringify(text)} | grep -v pgrep || true`]);
   return stdout.trim();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false; // ESRCH: no such process
-  }
 }
 
 /** What every embedded run must show: it said so first, shipped the order, left nothing behind. */

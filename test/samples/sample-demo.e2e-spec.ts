@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AMQP_URL, DATABASE_URL } from '../harness/env';
 import { freePort } from '../harness/sample-app-process';
 import { waitFor } from '../harness/wait-for';
+import { isAlive } from '../harness/process-alive';
 
 /** `npm run demo` in a child process, its output collected. */
 function runDemo(env: Record<string, string>) {
@@ -27,15 +28,6 @@ function runDemo(env: Record<string, string>) {
 function startedPid(stdout: string, app: string): number | undefined {
   const match = new RegExp(`demo: started ${app} \\(pid (\\d+)\\)`).exec(stdout);
   return match ? Number(match[1]) : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false; // ESRCH: no such process
-  }
 }
 
 /**
