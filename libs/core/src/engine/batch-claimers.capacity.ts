@@ -2,9 +2,10 @@ import type { CapacityStrategy } from './capacity.strategy';
 import type { ClaimOrigin } from './work-processor.interface';
 
 /**
- * `claimers` loops, each claiming a batch and processing it before the next: room is
- * never short (a claimer that is busy does not claim), so it only counts what writers
- * reserved, to bound the rows held before anyone processes them.
+ * `claimers` loops, each claiming a batch and processing it, with up to
+ * `batchesPerClaimer` of its batches in flight: room is never short (a claimer with
+ * that many in flight does not claim), so it only counts what writers reserved, to
+ * bound the rows held before anyone processes them.
  */
 export class BatchClaimers implements CapacityStrategy {
   readonly inline = true;
@@ -13,6 +14,7 @@ export class BatchClaimers implements CapacityStrategy {
   constructor(
     readonly claimers: number,
     private readonly maxReserved: number,
+    readonly batchesPerClaimer = 1,
   ) {}
 
   take(wanted: number): number {

@@ -11,6 +11,11 @@ export interface CapacityStrategy {
   readonly claimers: number;
   /** True: a claimer awaits its batch's processing before claiming again. */
   readonly inline: boolean;
+  /**
+   * How many of its batches an inline claimer may have in flight (default 1): after a
+   * full claim it claims the next while the earlier ones are still processed.
+   */
+  readonly batchesPerClaimer?: number;
   /** Takes room for up to `wanted` rows a claim is about to take; 0 when full (wait for `onFreed`). */
   take(wanted: number): number;
   /** Once after each claim `take` gave room to (returned or failed): the room it did not use. */

@@ -314,6 +314,32 @@ describe('LeasedWorkEngine', () => {
       await waitFor(() => setup.queue.pending.length === 0, 'the rest to drain');
     });
 
+    it('a batch claimer with two batches per claimer claims the next while the first is processed, never a third', async () => {
+      const setup = setUp({ batchSize: 2 }, new BatchClaimers(1, 0, 2));
+      setup.processor.hold = true;
+      setup.queue.add(...rows(10));
+      started(setup);
+      await waitFor(() => setup.processor.seen.length === 2, 'two batches in flight');
+      expect(setup.queue.calls.claim).toBe(2);
+      expect(new Set(setup.processor.items).size).toBe(4);
+      setup.processor.hold = false;
+      setup.processor.finish();
+      await waitFor(() => setup.queue.pending.length === 0, 'the rest to drain');
+      expect(setup.processor.items.sort()).toEqual(rows(10).sort());
+    });
+
+    it("a failed batch among a claimer's two backs off while the other still settles", async () => {
+      const setup = setUp({ batchSize: 2 }, new BatchClaimers(1, 0, 2));
+      setup.processor.failures = 1;
+      setup.queue.add(...rows(4));
+      started(setup);
+      await waitFor(() => setup.processor.seen.length === 2, 'both batches to run');
+      await waitFor(() => setup.queue.pending.length === 2, 'the second batch to settle');
+      // The failed batch's rows stay leased (their lease would expire), not retried at once.
+      expect(setup.queue.due).toEqual([]);
+      expect(setup.processor.seen.length).toBe(2);
+    });
+
     it('slot filling claims no more rows than free slots, and claims again as slots free up', async () => {
       const slots = new SlotFilling(3, 10);
       const setup = setUp({ batchSize: 10, pollIntervalMs: 60_000 }, slots);

@@ -161,6 +161,9 @@ export class LeasedWorkEngine<W, R> {
 
   private async claimLoop(): Promise<void> {
     let errorStreak = 0;
+    // An inline claimer's batches in flight, oldest first (see CapacityStrategy.batchesPerClaimer).
+    const batches: Promise<BatchOutcome<R>>[] = [];
+    const depth = this.capacity.batchesPerClaimer ?? 1;
     while (!this.stopping) {
       const seen = this.signal.current;
       if (this.processor.isReady && !this.processor.isReady()) {
@@ -184,24 +187,40 @@ export class LeasedWorkEngine<W, R> {
         continue;
       }
       this.capacity.giveBack(room - claim.items.length);
+      const full = claim.items.length === room;
       const processing = claim.items.length > 0 ? this.track(this.process(claim, 'claimed')) : null;
-      if (processing && this.capacity.inline) {
-        try {
-          const result = await processing;
-          errorStreak = 0;
-          // A full batch: more is waiting than one claimer takes, so recruit another.
-          if (claim.items.length === room) this.signal.notifyOne();
-          if (claim.items.length === room || this.processor.claimAgain?.(result)) continue;
-        } catch (error) {
-          await this.backOff(++errorStreak, 'Batch', error);
-          continue;
-        }
-      } else {
+      if (!this.capacity.inline) {
         errorStreak = 0;
         processing?.catch(this.batchFailed);
-        if (claim.items.length === room) continue;
+        if (full) continue;
+        await this.signal.sleep(seen, this.pollDelay());
+        continue;
+      }
+      if (processing)
+        batches.push(
+          processing.then(
+            (result) => ({ result }),
+            (error: Error) => ({ error }),
+          ),
+        );
+      // A full batch: more is due, so claim the next while this one is processed.
+      if (full && batches.length < depth) continue;
+      if (batches.length > 0) {
+        const outcome = await batches.shift()!;
+        if ('error' in outcome) {
+          await this.backOff(++errorStreak, 'Batch', outcome.error);
+          continue;
+        }
+        errorStreak = 0;
+        // A full batch: more is waiting than one claimer takes, so recruit another.
+        if (full) this.signal.notifyOne();
+        if (full || this.processor.claimAgain?.(outcome.result)) continue;
       }
       await this.signal.sleep(seen, this.pollDelay());
+    }
+    // The claimer ends after its batches (see pause).
+    for (const outcome of await Promise.all(batches)) {
+      if ('error' in outcome) this.batchFailed(outcome.error);
     }
   }
 
@@ -257,3 +276,6 @@ export class LeasedWorkEngine<W, R> {
 }
 
 function noop(): void {}
+
+/** A batch an inline claimer processed: its result, or what it threw. */
+type BatchOutcome<R> = { result: R } | { error: Error };
