@@ -17,12 +17,14 @@ function gatePublisher(app: INestApplicationContext) {
   const released = new Promise<void>((resolve) => (release = resolve));
   let entered!: () => void;
   const inFlight = new Promise<void>((resolve) => (entered = resolve));
+  const gate = { inFlight, release, batchesHeld: 0 };
   publisher.publishBatch = async (messages) => {
+    gate.batchesHeld++;
     entered();
     await released;
     return real(messages);
   };
-  return { inFlight, release };
+  return gate;
 }
 
 describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () => {
@@ -81,7 +83,7 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
     await app.close();
   });
 
-  it('on shutdown stops claiming and finishes the batch in flight', async () => {
+  it('on shutdown stops claiming and finishes the batches in flight', async () => {
     const app = await createOutboxApp({
       outbox: { schema, relay: { batchSize: 10, concurrency: 1, pollIntervalMs: 50 } },
     });
@@ -94,15 +96,18 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
         ...Array.from({ length: 25 }, (_, i) => ({ destination, type: 'drain', payload: i })),
       ),
     );
-    await gate.inFlight;
+    // After a full batch the claimer claims its next while the first is published: two
+    // batches in flight, and no third claimed until one of them is done.
+    await waitFor(() => gate.batchesHeld === 2, 'two batches in flight');
 
     const closing = app.close();
     gate.release();
     await closing;
 
-    // The first batch of 10 was finished; nothing more was claimed; nothing is left leased.
-    await waitFor(() => received.messages.length === 10, 'the in-flight batch');
-    expect(await countRows(db, schema)).toBe(15);
+    // Both batches of 10 were finished; nothing more was claimed; nothing is left leased.
+    await waitFor(() => received.messages.length === 20, 'the batches in flight');
+    expect(gate.batchesHeld).toBe(2);
+    expect(await countRows(db, schema)).toBe(5);
     expect(await countRows(db, schema, 'lease_owner IS NOT NULL AND available_at > now()')).toBe(0);
   });
 

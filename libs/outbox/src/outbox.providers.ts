@@ -25,10 +25,11 @@ export const outboxCoreProviders: Provider[] = [
     inject: [OUTBOX_MODULE_OPTIONS],
   },
   {
-    // The relay's claimers, its renewals and deletes, the LISTEN and one spare.
+    // Two per claimer (its next claim beside its last batch's settle), the renewals, the
+    // LISTEN and one spare.
     provide: OutboxConnections,
     useFactory: (options: ResolvedOutboxOptions, dataSource: DataSource) =>
-      new OutboxConnections(postgresPool(dataSource), options.relay.concurrency + 3),
+      new OutboxConnections(postgresPool(dataSource), 2 * options.relay.concurrency + 3),
     inject: [RESOLVED_OUTBOX_OPTIONS, OUTBOX_DATA_SOURCE],
   },
   {

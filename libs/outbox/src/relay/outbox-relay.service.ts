@@ -22,11 +22,14 @@ import { ScheduledMessagesMover } from './scheduled-messages.mover';
 
 export const RELAY_OBSERVER = Symbol.for('courier:outbox-relay-observer');
 
+/** Batches of one claimer in flight at once while a backlog drains. */
+const BATCHES_PER_CLAIMER = 2;
+
 /**
  * Moves committed outbox rows to the broker. One per process, any number per database:
  * `relay.concurrency` claimers of the leased-work engine each claim a batch under a
- * fresh fencing token, publish it pipelined and settle it where the token still
- * matches, so a relay that stalled past its lease cannot settle rows another took.
+ * fresh fencing token (up to two batches each while a backlog drains), publish it
+ * pipelined and settle it where the token still matches, so a relay that stalled past its lease cannot settle rows another took.
  * The engine renews the leases of batches in flight, so a lease is a few seconds and a
  * crashed relay's rows are taken within that.
  */
@@ -49,8 +52,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const transport = () => this.requirePublisher();
     const wakeAfter = (ms: number) => this.engine.wakeAfter(ms);
     this.processor = new RelayBatchProcessor(transport, store, options, wakeAfter, this.logger, observer);
-    // Rows written claimed and not yet published are bounded by one batch.
-    const claimers = new BatchClaimers(relay.concurrency, relay.batchSize);
+    // Rows written claimed and not yet published are bounded by one batch. After a full
+    // batch a claimer claims its next while the first is published, so a backlog's claims
+    // and deletes overlap the broker's confirms instead of taking turns with them.
+    const claimers = new BatchClaimers(relay.concurrency, relay.batchSize, BATCHES_PER_CLAIMER);
     this.engine = new LeasedWorkEngine(this.queue, this.processor, claimers, relay, this.logger);
   }
 
