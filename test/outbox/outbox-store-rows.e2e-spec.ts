@@ -61,6 +61,25 @@ describe('Outbox rows: found by row id, dead rows never due', () => {
     await db.query(`DELETE FROM "${schema}".outbox_messages`);
   });
 
+  it('a claim of runs of rows written together updates each in place (HOT), adding no index entry', async () => {
+    await store.insert(null, Array.from({ length: 2_000 }, row), null);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(store.sql.claimUnordered, [1_000, 'relay-a', LEASE_MS]);
+      const { rows } = await client.query(
+        `SELECT pg_stat_get_xact_tuples_updated($1::regclass)::int AS updated,
+                pg_stat_get_xact_tuples_hot_updated($1::regclass)::int AS hot`,
+        [`"${schema}".outbox_messages`],
+      );
+      await client.query('COMMIT');
+      expect(rowCount).toBe(1_000);
+      expect(rows[0]).toEqual({ updated: 1_000, hot: 1_000 });
+    } finally {
+      client.release();
+    }
+  });
+
   it('deletes confirmed rows where their claim found them, and by seq those a table rewrite moved', async () => {
     await store.insert(null, [row(), row(), row()], null);
     const claimed = await store.claim(10, 'relay-a', LEASE_MS, false);

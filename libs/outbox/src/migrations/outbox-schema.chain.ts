@@ -2,6 +2,7 @@ import { defineSchemaChain } from '@courier-nest/core/internal';
 import { outboxSchemaV1 } from './outbox-schema-v1.step';
 import { outboxSchemaV2 } from './outbox-schema-v2.step';
 import { outboxSchemaV3 } from './outbox-schema-v3.step';
+import { outboxSchemaV4 } from './outbox-schema-v4.step';
 
 /**
  * The outbox schema as versioned steps, oldest first. APPEND-ONLY: a shipped step is
@@ -18,5 +19,5 @@ export const outboxSchemaChain = defineSchemaChain({
   tables: ['outbox_messages', 'outbox_scheduled_messages'],
   // Any constant works; it only has to be the same in every instance starting at once.
   lockKey: 0x636f7572, // "cour"
-  steps: [outboxSchemaV1, outboxSchemaV2, outboxSchemaV3],
+  steps: [outboxSchemaV1, outboxSchemaV2, outboxSchemaV3, outboxSchemaV4],
 });
