@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { connect, type Channel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
 import { redactUrl, scrubUrlSecrets } from '@courier-nest/core/internal';
 import { RESOLVED_RABBITMQ_OPTIONS, type ResolvedRabbitMQOptions } from '../rabbitmq-options.resolver';
+import { corkFrameWrites } from './corked-frame-writes';
 
 type ConnectionListener = () => void;
 
@@ -34,7 +35,9 @@ export class RabbitMQConnection implements OnModuleInit, OnApplicationShutdown {
       clientProperties: { connection_name: this.options.connectionName },
       recovery: { initialDelay: initialDelayMs, maxDelay: maxDelayMs, waitForConnect: false },
     });
-    this.model.on('connect', () => {
+    this.model.on('connect', (model: unknown) => {
+      if (!corkFrameWrites(model))
+        this.logger.debug('amqplib internals not as expected: frames are written one by one');
       this.connected = true;
       this.blocked = false; // a new connection starts unblocked; the broker says otherwise
       this.logger.log(`Connected to ${redactUrl(this.options.uri)}`);
