@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { connect } from 'amqplib';
+import { corkFrameWrites } from '@courier-nest/rabbitmq/connection/corked-frame-writes';
 import { Pool } from 'pg';
 import { AMQP_URL, DATABASE_URL } from '../../test/harness/env';
 import type { BenchContext } from '../support/bench-context';
@@ -20,9 +21,14 @@ export interface RateResult {
  * message persistent + mandatory with the same properties and headers the outbox puts
  * on the wire, all published pipelined (pausing on 'drain'), then all confirms awaited.
  */
-export async function measureRawPublish(context: BenchContext, count: number): Promise<RateResult> {
+export async function measureRawPublish(
+  context: BenchContext,
+  count: number,
+  corked = false,
+): Promise<RateResult> {
   await context.purgeQueue();
   const connection = await connect(AMQP_URL);
+  if (corked && !corkFrameWrites(connection)) throw new Error('amqplib connection not shaped as expected');
   try {
     const channel = await connection.createConfirmChannel();
     let returned = 0;
