@@ -21,7 +21,7 @@
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
-import { measureEndToEnd, type EndToEndResult } from './phases/end-to-end';
+import { measureEndToEnd, type CpuPerMessage, type EndToEndResult } from './phases/end-to-end';
 import { measureRawInsert } from './phases/raw-ceilings';
 import { BenchContext } from './support/bench-context';
 import {
@@ -80,7 +80,13 @@ async function main(): Promise<void> {
     for (const fraction of FRACTIONS) {
       const rate = Math.max(1, Math.round(bestB * fraction));
       context.note(`end to end at ${pct(fraction)} of B = ${fmtRate(rate)} for ${DURATION_MS / 1000} s`);
-      const result = await measureEndToEnd(context, rate, DURATION_MS, TRANSPORT);
+      const result = await measureEndToEnd(
+        context,
+        rate,
+        DURATION_MS,
+        TRANSPORT,
+        fraction === TARGET_FRACTION,
+      );
       context.note(
         `end to end at ${pct(fraction)} of B: achieved ${fmtRate(result.achievedRate)}, p50 / p99 ${ms(result.latencies)} ms, ` +
           `clock check ${result.clockCheckMs.toFixed(3)} ms, write errors ${result.errors}, ran twice ${result.ranTwice}`,
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
           verdict: verdict(p99 <= P99_MAX_MS),
         },
         { figure: '     max', value: fmtMs(max(result.latencies)) },
+        ...cpuBudgetRows(result),
       );
     }
 
@@ -153,6 +160,11 @@ async function main(): Promise<void> {
         ['  commit -> broker confirmed (relay)', ...results.map((r) => ms(r.result.steps.relay))],
         ['  confirmed -> inbox store committed', ...results.map((r) => ms(r.result.steps.store))],
         ['  stored -> handler ran (dispatcher)', ...results.map((r) => ms(r.result.steps.dispatch))],
+        [
+          'CPU ms/msg: outbox app, inbox app, all pg, all rabbit',
+          ...results.map(({ result: { cpu } }) => cpuFigures(cpu)),
+        ],
+        ['machine CPU busy', ...results.map((r) => fmtPct(r.result.cpu.machineBusy))],
       ],
     );
     const header =
@@ -163,6 +175,37 @@ async function main(): Promise<void> {
   } finally {
     await context.cleanup();
   }
+}
+
+const cpuTotal = (cpu: CpuPerMessage) => cpu.outboxApp + cpu.inboxApp + cpu.postgres + cpu.broker;
+const cpuFigures = (cpu: CpuPerMessage) =>
+  [cpu.outboxApp, cpu.inboxApp, cpu.postgres, cpu.broker].map((v) => v.toFixed(2)).join(' / ');
+
+/**
+ * Where the machine's CPU went per message, and the rate its cores could carry at that
+ * cost: when the offered rate is above it, the run cannot achieve it, whatever the
+ * latency. The baseline says how much of it the producer's own transactions take.
+ */
+function cpuBudgetRows(result: EndToEndResult): TableRow[] {
+  const total = cpuTotal(result.cpu);
+  const cores = cpus().length;
+  const rows: TableRow[] = [
+    {
+      figure: '     CPU ms/msg: outbox app / inbox app / all pg / all rabbit',
+      value: cpuFigures(result.cpu),
+      target: `${total.toFixed(2)} ms in all: ${cores} cores carry at most ${fmtRate((cores * 1000) / total)} at this cost`,
+    },
+  ];
+  const { baseline } = result;
+  if (baseline) {
+    const alone = baseline.outboxApp + baseline.postgres;
+    rows.push({
+      figure: '     of it, the producer transactions alone (TypeORM, one INSERT, no outbox): app + pg',
+      value: `${baseline.outboxApp.toFixed(2)} + ${baseline.postgres.toFixed(2)}`,
+      target: `${fmtPct(alone / total)} of the CPU per message (context)`,
+    });
+  }
+  return rows;
 }
 
 main().catch((error) => {

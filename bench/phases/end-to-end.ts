@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { uniqueName } from '../../test/harness/env';
 import type { BenchContext } from '../support/bench-context';
 import { BenchProcess, type ProcessMessage } from '../support/bench-process';
+import { CpuMeter } from '../support/inbox-probes';
 
 export interface EndToEndResult {
   /** Offered msg/s. */
@@ -17,6 +18,24 @@ export interface EndToEndResult {
   ranTwice: number;
   /** The largest IPC delay seen when checking the two processes share the bench's clock, ms. */
   clockCheckMs: number;
+  /** CPU per message over the run, from the first commit until every handler ran. */
+  cpu: CpuPerMessage;
+  /**
+   * The producer's transactions alone at the same rate, no outbox: each inserts one row
+   * into a table of its own, with TypeORM as the outbox app does. What the machine spends
+   * before Courier does anything. Present when asked for (`baseline`).
+   */
+  baseline?: CpuPerMessage;
+}
+
+/** CPU ms per message: each app's process, all PostgreSQL and all RabbitMQ processes; and the machine's load. */
+export interface CpuPerMessage {
+  outboxApp: number;
+  inboxApp: number;
+  postgres: number;
+  broker: number;
+  /** Fraction of all cores busy meanwhile. */
+  machineBusy: number;
 }
 
 const WARM_UP_MESSAGES = 300;
@@ -35,6 +54,7 @@ export async function measureEndToEnd(
   rate: number,
   durationMs: number,
   transport: 'rabbitmq' | 'postgres' = 'rabbitmq',
+  baseline = false,
 ): Promise<EndToEndResult> {
   // The PostgreSQL transport's queues, in a schema of this run's own.
   const busSchema = transport === 'postgres' ? context.newSchema('e2e_bus') : undefined;
@@ -62,12 +82,37 @@ export async function measureEndToEnd(
     const clockCheckMs = Math.max(await inbox.checkSharedClock(), await outbox.checkSharedClock());
     await runOnce(outbox, inbox, rate, WARM_UP_MESSAGES);
     const total = Math.round((rate * durationMs) / 1000);
+    const meter = cpuPerMessage(outbox, inbox);
     const run = await runOnce(outbox, inbox, rate, total);
-    return { rate, ...run, clockCheckMs };
+    const cpu = meter(run.sent);
+    if (!baseline) return { rate, ...run, clockCheckMs, cpu };
+    const baselineMeter = cpuPerMessage(outbox, inbox);
+    const ran = await outbox.request(
+      { type: 'baseline', rate, total },
+      'baseline',
+      (total / rate) * 1000 + 60_000,
+    );
+    return { rate, ...run, clockCheckMs, cpu, baseline: baselineMeter(ran.sent as number) };
   } finally {
     await outbox?.stop();
     await inbox.stop();
   }
+}
+
+/** Starts metering; the function it returns gives the CPU per message for `messages` sent since. */
+function cpuPerMessage(outbox: BenchProcess, inbox: BenchProcess): (messages: number) => CpuPerMessage {
+  const meter = new CpuMeter();
+  const [outboxMs, inboxMs] = [outbox.cpuMs(), inbox.cpuMs()];
+  return (messages) => {
+    const reading = meter.stop();
+    return {
+      outboxApp: (outbox.cpuMs() - outboxMs) / messages,
+      inboxApp: (inbox.cpuMs() - inboxMs) / messages,
+      postgres: (reading.postgresCores * reading.wallMs) / messages,
+      broker: (reading.brokerCores * reading.wallMs) / messages,
+      machineBusy: reading.machineBusy,
+    };
+  };
 }
 
 async function runOnce(
@@ -75,7 +120,7 @@ async function runOnce(
   inbox: BenchProcess,
   rate: number,
   total: number,
-): Promise<Omit<EndToEndResult, 'rate' | 'clockCheckMs'>> {
+): Promise<Omit<EndToEndResult, 'rate' | 'clockCheckMs' | 'cpu' | 'baseline'>> {
   const ran = await outbox.request({ type: 'run', rate, total }, 'ran', (total / rate) * 1000 + 60_000);
   const commits = new Map(ran.commits as Array<[string, number]>);
   const done = new Map<string, number>();

@@ -4,7 +4,8 @@
  * message per transaction to the exchange at the given rate (open loop) and replies
  * with each message's commit time on the shared clock; on `confirmed` it replies with
  * when the relay had each message confirmed by the broker (a wrapper on the publisher,
- * one stamp per message).
+ * one stamp per message). On `baseline` it commits the same transactions without the
+ * outbox (one INSERT into a table of its own each), for what they cost alone.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -54,8 +55,25 @@ runMain(async () => {
     return id;
   };
 
+  // The baseline's table: the producer's own row, as an application would write it beside the outbox's.
+  const orders = `"${config.schema}".bench_orders`;
+  await dataSource.query(
+    `CREATE TABLE IF NOT EXISTS ${orders} (id uuid PRIMARY KEY, payload jsonb NOT NULL)`,
+  );
+  const writeOrder = async (seq: number): Promise<string> => {
+    const id = randomUUID();
+    await dataSource.transaction((manager) =>
+      manager.query(`INSERT INTO ${orders} (id, payload) VALUES ($1, $2)`, [id, benchPayload(seq)]),
+    );
+    return id;
+  };
+
   serveBench(
     {
+      baseline: async ({ rate, total }) => {
+        const { errors } = await runOpenLoop(rate as number, total as number, writeOrder, new Map());
+        return { type: 'baseline', sent: (total as number) - errors };
+      },
       run: async ({ rate, total }) => {
         const commits = new Map<string, number>();
         const { ms, errors } = await runOpenLoop(

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { readProcessTicks, TICKS_PER_SECOND } from './proc-stat';
 import { sharedNowMs } from './shared-clock';
 
 /** A message between the bench and one of its processes: `type` and anything else. */
@@ -63,6 +64,12 @@ export class BenchProcess {
       );
     }
     return oneWay;
+  }
+
+  /** CPU this process used so far (user + system), ms; NaN without /proc. */
+  cpuMs(): number {
+    const read = this.child.pid === undefined ? null : readProcessTicks(this.child.pid);
+    return read ? (read.ticks / TICKS_PER_SECOND) * 1000 : Number.NaN;
   }
 
   /** Asks for a graceful stop ('stop'); kills the process if it has not exited within 15 s. */

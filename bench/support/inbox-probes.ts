@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { InboxService } from '@courier-nest/inbox';
 import { InboxStore } from '@courier-nest/inbox/inbox.store';
+import { readProcessTicks, TICKS_PER_SECOND } from './proc-stat';
 
 /** Time spent in one kind of call, and how much it carried. */
 export interface CallStats {
@@ -193,9 +194,6 @@ type Service = 'postgres' | 'broker';
 /** CPU ticks per process of a service, by pid. */
 type ServiceCpu = Map<number, { service: Service; ticks: number }> | null;
 
-// USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every mainstream Linux.
-const TICKS_PER_SECOND = 100;
-
 function readServiceCpu(): ServiceCpu {
   let pids: string[];
   try {
@@ -205,22 +203,13 @@ function readServiceCpu(): ServiceCpu {
   }
   const byPid: NonNullable<ServiceCpu> = new Map();
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const nameEnd = stat.lastIndexOf(')');
-      const name = stat.slice(stat.indexOf('(') + 1, nameEnd);
-      const service: Service | null = name.startsWith('postgres')
-        ? 'postgres'
-        : name.startsWith('beam')
-          ? 'broker'
-          : null;
-      if (!service) continue;
-      // Fields after the name: state is the 1st, utime the 12th, stime the 13th.
-      const fields = stat.slice(nameEnd + 2).split(' ');
-      byPid.set(Number(pid), { service, ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended between the listing and the read.
-    }
+    const read = readProcessTicks(pid);
+    const service: Service | null = read?.name.startsWith('postgres')
+      ? 'postgres'
+      : read?.name.startsWith('beam')
+        ? 'broker'
+        : null;
+    if (read && service) byPid.set(Number(pid), { service, ticks: read.ticks });
   }
   return byPid;
 }
