@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Client, Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import { OUTBOX_PUBLISHER, OutboxService, type OutboxPublisher } from '@courier-nest/outbox';
+import { OutboxConnections } from '@courier-nest/outbox/outbox-connections';
 import { BrokerProbe, type ReceivedMessages } from '../harness/broker';
 import { countRows, dropSchema, openDatabase } from '../harness/database';
 import { uniqueName } from '../harness/env';
@@ -80,6 +81,13 @@ describe('Outbox lifecycle: NOTIFY per transaction and graceful shutdown', () =>
 
     expect(notifications.map((n) => n.channel)).toEqual([`${schema}_outbox`, `${schema}_outbox`]);
     await db.query(`UNLISTEN "${schema}_outbox"`);
+    await app.close();
+  });
+
+  it("opens the relay's own pool with two connections per claimer plus three", async () => {
+    const app = await createOutboxApp({ outbox: { schema, relay: { enabled: false, concurrency: 3 } } });
+    const { pool } = app.get(OutboxConnections);
+    expect((pool as unknown as { options: { max: number } }).options.max).toBe(9);
     await app.close();
   });
 
