@@ -169,6 +169,34 @@ describe('LeasedWorkEngine', () => {
       await waitFor(() => setup.queue.pending.length === 0, 'the claim to work again', { timeoutMs: 5_000 });
     });
 
+    it('a claim that works, even finding nothing, ends a streak of failures: the next one backs off from the start', async () => {
+      jest.useFakeTimers();
+      try {
+        const setup = setUp({ pollIntervalMs: 60_000 });
+        setup.queue.fail('claim');
+        started(setup);
+        // Three failures in a row: 200, 400, then 800 ms of back-off.
+        await jest.advanceTimersByTimeAsync(0);
+        await jest.advanceTimersByTimeAsync(200);
+        await jest.advanceTimersByTimeAsync(400);
+        expect(setup.queue.calls.claim).toBe(3);
+        setup.queue.heal('claim');
+        await jest.advanceTimersByTimeAsync(800);
+        expect(setup.queue.calls.claim).toBe(4); // worked, nothing due: asleep until woken
+        setup.queue.fail('claim');
+        setup.engine.wake();
+        await jest.advanceTimersByTimeAsync(0);
+        expect(setup.queue.calls.claim).toBe(5);
+        setup.queue.heal('claim');
+        setup.queue.add('a');
+        // 200 ms (a first failure), not 1.6 s (a fourth).
+        await jest.advanceTimersByTimeAsync(200);
+        expect(setup.queue.pending).toEqual([]);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it('tells the processor of each failed claim', async () => {
       const setup = setUp({ pollIntervalMs: 10 });
       const failures: Error[] = [];

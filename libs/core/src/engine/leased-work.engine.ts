@@ -203,6 +203,8 @@ export class LeasedWorkEngine<W, R> {
             (error: Error) => ({ error }),
           ),
         );
+      // A claim that worked and found nothing ends a streak of failures (the database is back).
+      else errorStreak = 0;
       // A full batch: more is due, so claim the next while this one is processed.
       if (full && batches.length < depth) continue;
       if (batches.length > 0) {
