@@ -37,7 +37,11 @@ import {
 } from '@courier-nest/core';
 import { InboxHandler, type InboxHandlerContext, type InboxMessage } from '@courier-nest/inbox';
 import { OutboxService } from '@courier-nest/outbox';
-import { RabbitMQConsumerFactory, RabbitMQInboxBridge, type RabbitMQConnection } from '@courier-nest/rabbitmq';
+import {
+  RabbitMQConsumerFactory,
+  RabbitMQInboxBridge,
+  type RabbitMQConnection,
+} from '@courier-nest/rabbitmq';
 import { dropSchema, openDatabase } from '../harness/database';
 import { AMQP_URL, uniqueName } from '../harness/env';
 import { createInboxApp } from '../harness/inbox-app';

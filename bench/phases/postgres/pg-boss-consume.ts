@@ -56,7 +56,10 @@ export async function measurePgBoss(
     );
   }
   // Counted in this process first, as Courier's are: the table is read only at the end.
-  await waitFor(() => handled >= count, `${count} pg-boss jobs handled`, { timeoutMs: 300_000, intervalMs: 2 });
+  await waitFor(() => handled >= count, `${count} pg-boss jobs handled`, {
+    timeoutMs: 300_000,
+    intervalMs: 2,
+  });
   await waitFor(async () => (await completed()) === count, `${count} pg-boss jobs completed`, {
     timeoutMs: 300_000,
     intervalMs: 20,

@@ -1,10 +1,6 @@
 // The public surface of @courier-nest/core: what an application or a transport writes against.
 // Plumbing shared by the sibling packages is in ./internal (`@courier-nest/core/internal`).
-export {
-  incomingFromDelivery,
-  type AmqpDelivery,
-  type InboundDelivery,
-} from './amqp/amqp-delivery.mapper';
+export { incomingFromDelivery, type AmqpDelivery, type InboundDelivery } from './amqp/amqp-delivery.mapper';
 export * from './clock/clock';
 export * from './codec/json-codec';
 export * from './envelope/message-envelope.interface';

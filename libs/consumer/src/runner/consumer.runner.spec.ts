@@ -111,7 +111,10 @@ describe('ConsumerRunner (in-memory transport)', () => {
     it('without drain, resolves while the processor is still running (the former behaviour)', async () => {
       const events: string[] = [];
       const { processor, observer, release } = gatedProcessor(events);
-      const runner = new ConsumerRunner(broker.consumerFactory('nodrain'), processor, { logger: quiet, observer });
+      const runner = new ConsumerRunner(broker.consumerFactory('nodrain'), processor, {
+        logger: quiet,
+        observer,
+      });
       runner.start();
       broker.publish('nodrain', 'x', { messageId: 'm-1' });
       await until(() => events.includes('started m-1'));
@@ -126,7 +129,10 @@ describe('ConsumerRunner (in-memory transport)', () => {
     it('with drain on a runner already paused, waits for the processors still running', async () => {
       const events: string[] = [];
       const { processor, observer, release } = gatedProcessor(events);
-      const runner = new ConsumerRunner(broker.consumerFactory('repause'), processor, { logger: quiet, observer });
+      const runner = new ConsumerRunner(broker.consumerFactory('repause'), processor, {
+        logger: quiet,
+        observer,
+      });
       runner.start();
       broker.publish('repause', 'x', { messageId: 'm-1' });
       await until(() => events.includes('started m-1'));
