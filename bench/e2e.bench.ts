@@ -15,13 +15,16 @@
  * own work is what the user waits for.
  *
  * Needs PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL). Creates its own schemas,
- * exchanges and queues and removes them at the end. Progress goes to stderr, the tables
+ * exchanges and queues and removes them at the end. At 25% of B a hand-written peer of the
+ * same path (commit then publish; consume, record the id, ack) runs too over RabbitMQ, for the CPU per
+ * message the least such code costs on this machine. Progress goes to stderr, the tables
  * to stdout. BENCH_E2E_MS sets the time per rate (default 8,000); BENCH_E2E_TRANSPORT=postgres
  * runs both services on the PostgreSQL transport instead of RabbitMQ.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
 import { measureEndToEnd, type CpuPerMessage, type EndToEndResult } from './phases/end-to-end';
+import { measurePeerEndToEnd, type PeerEndToEndResult } from './phases/end-to-end-peer';
 import { measureRawInsert } from './phases/raw-ceilings';
 import { BenchContext } from './support/bench-context';
 import {
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
       );
       results.push({ fraction, result });
     }
+    // The peer is written against RabbitMQ: beside the PostgreSQL transport it would compare two transports.
+    const peer = TRANSPORT === 'rabbitmq' ? await measurePeer(context, bestB) : null;
     ceilingB.push(await rawInsert(3));
 
     const rows: TableRow[] = [
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
         },
         { figure: '     max', value: fmtMs(max(result.latencies)) },
         ...cpuBudgetRows(result),
+        ...(peer ? peerRows(peer, result) : []),
       );
     }
 
@@ -206,6 +212,52 @@ function cpuBudgetRows(result: EndToEndResult): TableRow[] {
     });
   }
   return rows;
+}
+
+async function measurePeer(context: BenchContext, bestB: number): Promise<PeerEndToEndResult> {
+  context.note(
+    `peer at ${pct(TARGET_FRACTION)} of B: hand-written commit-then-publish and consume-insert-ack`,
+  );
+  const peer = await measurePeerEndToEnd(
+    context,
+    Math.max(1, Math.round(bestB * TARGET_FRACTION)),
+    DURATION_MS,
+  );
+  context.note(
+    `peer: achieved ${fmtRate(peer.achievedRate)}, p50 / p99 ${ms(peer.latencies)} ms, write errors ${peer.errors}`,
+  );
+  return peer;
+}
+
+/**
+ * The hand-written floor at the same rate (see measurePeerEndToEnd): what it achieves,
+ * its latency and CPU, and Courier's CPU per message against it.
+ */
+function peerRows(peer: PeerEndToEndResult, courier: EndToEndResult): TableRow[] {
+  const total = cpuTotal(peer.cpu);
+  const problems = [
+    peer.errors > 0 ? `${peer.errors} writes failed` : '',
+    peer.ranTwice > 0 ? `${peer.ranTwice} handler runs twice` : '',
+  ].filter(Boolean);
+  return [
+    {
+      figure:
+        '   peer, same rate: commit, then amqplib publish + confirm; consume, INSERT id, ack (no outbox, no inbox)',
+      value: `${fmtRate(peer.achievedRate)} achieved`,
+      target: [`${fmtPct(peer.achievedRate / peer.rate)} of offered (context)`, ...problems].join(', '),
+    },
+    {
+      figure: '     p50 / p99',
+      value: `${fmtMs(percentile(peer.latencies, 50))} / ${fmtMs(percentile(peer.latencies, 99))}`,
+    },
+    {
+      figure: '     CPU ms/msg: producer / consumer / all pg / all rabbit',
+      value: cpuFigures(peer.cpu),
+      target:
+        `${total.toFixed(2)} ms in all: ${cpus().length} cores carry at most ${fmtRate((cpus().length * 1000) / total)}; ` +
+        `Courier spends ${(cpuTotal(courier.cpu) / total).toFixed(2)}x it`,
+    },
+  ];
 }
 
 main().catch((error) => {

@@ -100,7 +100,10 @@ export async function measureEndToEnd(
 }
 
 /** Starts metering; the function it returns gives the CPU per message for `messages` sent since. */
-function cpuPerMessage(outbox: BenchProcess, inbox: BenchProcess): (messages: number) => CpuPerMessage {
+export function cpuPerMessage(
+  outbox: BenchProcess,
+  inbox: BenchProcess,
+): (messages: number) => CpuPerMessage {
   const meter = new CpuMeter();
   const [outboxMs, inboxMs] = [outbox.cpuMs(), inbox.cpuMs()];
   return (messages) => {
@@ -115,11 +118,17 @@ function cpuPerMessage(outbox: BenchProcess, inbox: BenchProcess): (messages: nu
   };
 }
 
-async function runOnce(
+/**
+ * Has `outbox` commit `total` messages at `rate` and waits until `inbox` ran each one's
+ * handler. The steps come from the relay's confirm stamps: `withSteps` false when the
+ * producer has no relay.
+ */
+export async function runOnce(
   outbox: BenchProcess,
   inbox: BenchProcess,
   rate: number,
   total: number,
+  withSteps = true,
 ): Promise<Omit<EndToEndResult, 'rate' | 'clockCheckMs' | 'cpu' | 'baseline'>> {
   const ran = await outbox.request({ type: 'run', rate, total }, 'ran', (total / rate) * 1000 + 60_000);
   const commits = new Map(ran.commits as Array<[string, number]>);
@@ -143,7 +152,9 @@ async function runOnce(
     await delay(REPORT_EVERY_MS);
   }
   const confirmed = new Map(
-    (await outbox.request({ type: 'confirmed' }, 'confirmed')).confirmed as Array<[string, number]>,
+    withSteps
+      ? ((await outbox.request({ type: 'confirmed' }, 'confirmed')).confirmed as Array<[string, number]>)
+      : [],
   );
   const latencies: number[] = [];
   const steps: EndToEndResult['steps'] = { relay: [], store: [], dispatch: [] };
