@@ -1,9 +1,4 @@
-import type { Message } from '@courier-nest/consumer';
-import {
-  Outcome,
-  type ProcessContext,
-  type ProcessOutcome,
-} from '@courier-nest/consumer';
+import { Outcome, type Message, type ProcessContext, type ProcessOutcome } from '@courier-nest/consumer';
 import { CgiResponseParser } from './fastcgi/cgi-response.parser';
 import { describeAddress, FastCgiClient } from './fastcgi/fastcgi.client';
 import { FastCgiRequestError } from './fastcgi/errors/fastcgi-request.error';
