@@ -18,7 +18,7 @@ import { createOutboxApp } from '../../test/harness/outbox-app';
 import { benchPayload } from '../support/bench-messages';
 import { runOpenLoop } from '../support/open-loop';
 import { sharedNowMs } from '../support/shared-clock';
-import { runMain, serveBench } from './process-ipc';
+import { replyToRun, runMain, serveBench } from './process-ipc';
 
 const config = JSON.parse(process.argv[2]) as { schema: string; exchange: string; busSchema?: string };
 
@@ -74,17 +74,7 @@ runMain(async () => {
         const { errors } = await runOpenLoop(rate as number, total as number, writeOrder, new Map());
         return { type: 'baseline', sent: (total as number) - errors };
       },
-      run: async ({ rate, total }) => {
-        const commits = new Map<string, number>();
-        const { ms, errors } = await runOpenLoop(
-          rate as number,
-          total as number,
-          write,
-          commits,
-          sharedNowMs,
-        );
-        return { type: 'ran', commits: [...commits], ms, errors };
-      },
+      run: (message) => replyToRun(message, write),
       confirmed: () => {
         const reply = { type: 'confirmed', confirmed: [...confirmed] };
         confirmed = new Map();

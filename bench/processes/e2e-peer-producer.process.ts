@@ -13,9 +13,7 @@ import { connect } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { AMQP_URL, DATABASE_URL } from '../../test/harness/env';
 import { benchPayload } from '../support/bench-messages';
-import { runOpenLoop } from '../support/open-loop';
-import { sharedNowMs } from '../support/shared-clock';
-import { runMain, serveBench } from './process-ipc';
+import { replyToRun, runMain, serveBench } from './process-ipc';
 
 const config = JSON.parse(process.argv[2]) as { schema: string; exchange: string };
 
@@ -59,17 +57,10 @@ runMain(async () => {
 
   serveBench(
     {
-      run: async ({ rate, total }) => {
-        const commits = new Map<string, number>();
-        const { ms, errors } = await runOpenLoop(
-          rate as number,
-          total as number,
-          write,
-          commits,
-          sharedNowMs,
-        );
+      run: async (message) => {
+        const reply = await replyToRun(message, write);
         await Promise.all(publishes);
-        return { type: 'ran', commits: [...commits], ms, errors };
+        return reply;
       },
     },
     async () => {

@@ -1,5 +1,6 @@
-import { sharedNowMs } from '../support/shared-clock';
 import type { ProcessMessage } from '../support/bench-process';
+import { runOpenLoop } from '../support/open-loop';
+import { sharedNowMs } from '../support/shared-clock';
 
 type Handler = (message: ProcessMessage) => ProcessMessage | Promise<ProcessMessage>;
 
@@ -39,4 +40,17 @@ export function runMain(main: () => Promise<void>): void {
     console.error(error);
     process.exit(1);
   });
+}
+
+/**
+ * The reply to a producer's `run` request: `total` writes at `rate`/s (open loop), each
+ * write's commit stamped on the shared clock under the id it returned.
+ */
+export async function replyToRun(
+  { rate, total }: ProcessMessage,
+  write: (seq: number) => Promise<string>,
+): Promise<ProcessMessage> {
+  const commits = new Map<string, number>();
+  const { ms, errors } = await runOpenLoop(rate as number, total as number, write, commits, sharedNowMs);
+  return { type: 'ran', commits: [...commits], ms, errors };
 }
