@@ -1,10 +1,10 @@
 /**
  * The peer of bench:e2e's consuming service: what a team writes without an inbox. An
- * amqplib consumer (manual acks, Courier's default prefetch) takes
- * each delivery, records its id with INSERT … ON CONFLICT DO NOTHING (node-postgres, its
- * own autocommit statement), runs the handler if the row was new, then acks. It stamps
- * on the shared clock when each handler ran; `report` replies with the stamps gathered
- * since the last report.
+ * amqplib consumer (manual acks, Courier's default prefetch) takes each delivery, records
+ * its id with INSERT … ON CONFLICT DO NOTHING (node-postgres, its own autocommit
+ * statement), runs the handler if the row was new, then acks. It stamps on the shared
+ * clock when each handler ran; `report` replies with the stamps gathered since the last
+ * report.
  */
 import { connect, type ConsumeMessage } from 'amqplib';
 import { Pool } from 'pg';
