@@ -1,19 +1,14 @@
 import { uniqueName } from '../../test/harness/env';
 import type { BenchContext } from '../support/bench-context';
 import { BenchProcess } from '../support/bench-process';
-import { cpuPerMessage, runOnce, type CpuPerMessage } from './end-to-end';
+import { cpuPerMessage, runOnce, WARM_UP_MESSAGES, type EndToEndResult } from './end-to-end';
 
-export interface PeerEndToEndResult {
-  rate: number;
-  achievedRate: number;
-  errors: number;
-  /** Handler ran (consumer process) minus commit (producer process), ms, one per message. */
-  latencies: number[];
-  ranTwice: number;
-  cpu: CpuPerMessage;
-}
+/** What the Courier run measures, less the relay's steps and the baseline (the peer has neither). */
+export type PeerEndToEndResult = Pick<
+  EndToEndResult,
+  'rate' | 'achievedRate' | 'errors' | 'latencies' | 'ranTwice' | 'cpu'
+>;
 
-const WARM_UP_MESSAGES = 300;
 /** Courier's RabbitMQ inbox prefetch by default. */
 const PREFETCH = 500;
 

@@ -38,7 +38,7 @@ export interface CpuPerMessage {
   machineBusy: number;
 }
 
-const WARM_UP_MESSAGES = 300;
+export const WARM_UP_MESSAGES = 300;
 const DONE_TIMEOUT_MS = 60_000;
 const REPORT_EVERY_MS = 100;
 
