@@ -88,11 +88,11 @@ async function buildAndPack(): Promise<Record<PackageName, string>> {
 }
 
 /**
- * Environment for npm in a test: the shared cache first (the registry is asked only for
- * what the cache lacks), no audit, no funding notes, no update check.
+ * Environment for npm in a test: no audit, no funding notes, no update check. npm's default
+ * caching stays: with prefer-offline, a cached packument older than a version that `npx` or a
+ * package asks for fails the install with ETARGET.
  */
 export const NPM_ENV = {
-  npm_config_prefer_offline: 'true',
   npm_config_audit: 'false',
   npm_config_fund: 'false',
   npm_config_update_notifier: 'false',

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './package-tarballs';
 
-/** Shared npm cache (the user's), and no network round trip for what it already holds. */
-const installFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+/**
+ * npm's default caching, as a user's install has: with --prefer-offline, a cached packument
+ * older than a version some package asks for fails the install with ETARGET.
+ */
+const installFlags = ['--no-audit', '--no-fund', '--loglevel=error'];
 
 /**
  * An empty npm project outside the repository (so no workspace, `paths` or hoisted
