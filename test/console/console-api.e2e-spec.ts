@@ -194,7 +194,12 @@ describe('The console API against PostgreSQL and RabbitMQ', () => {
 
     expect(fixture.state.inboxDone).toEqual([ids.inbox]);
     expect(fixture.state.consumed).toEqual([{ messageId: ids.job, attempt: 1 }]);
-    const journey = await client.json<JourneyBody>(`api/messages/${ids.inbox}`);
+    // The run's `done` is stored by its settle, after the handler returned.
+    const journey = await waitFor(async () => {
+      const body = await client.json<JourneyBody>(`api/messages/${ids.inbox}`);
+      const settled = body.inbox?.handlers.every((h) => h.status !== 'pending' && h.status !== 'progress');
+      return settled ? body : undefined;
+    }, 'the replayed run to be settled');
     expect(journey.inbox?.handlers).toEqual([
       expect.objectContaining({ handlerKey: 'flaky', status: 'done', attempts: 1 }),
     ]);

@@ -13,7 +13,7 @@ export class AmqpExecProcess {
   private constructor(private readonly child: ChildProcess) {
     collect(child.stdout!, this.stdout);
     collect(child.stderr!, this.stderr);
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   }
 
   static start(args: string[], env: Record<string, string> = {}, cwd?: string): AmqpExecProcess {

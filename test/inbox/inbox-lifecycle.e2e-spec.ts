@@ -284,10 +284,12 @@ describe('Inbox: dedup, per-handler lifecycle, timeout, retention and replay (Po
     expect(
       await value(InboxMetricNames.handled, { handler_key: 'b_bill', outcome: 'dead' }),
     ).toBeGreaterThanOrEqual(1);
-    // The two timeout tests above: one timed-out (and last) attempt each.
-    expect(
-      await value(InboxMetricNames.handled, { handler_key: 'slow', outcome: 'dead', reason: 'timeout' }),
-    ).toBe(2);
+    // The two timeout tests above: one timed-out (and last) attempt each. The second test ends
+    // when its handler looks at its signal, and the attempt is counted after its settle commits.
+    const timedOut = () =>
+      value(InboxMetricNames.handled, { handler_key: 'slow', outcome: 'dead', reason: 'timeout' });
+    await waitFor(async () => (await timedOut()) >= 2, 'both timed-out attempts to be counted');
+    expect(await timedOut()).toBe(2);
     expect(
       await value(InboxMetricNames.handled, { handler_key: 'a_ship', outcome: 'done' }),
     ).toBeGreaterThanOrEqual(1);

@@ -17,7 +17,7 @@ function runDemo(env: Record<string, string>) {
     child,
     stdout: '',
     stderr: '',
-    exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))),
+    exited: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))),
   };
   child.stdout.on('data', (chunk: Buffer) => (demo.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (demo.stderr += chunk.toString()));
