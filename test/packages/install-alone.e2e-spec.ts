@@ -95,7 +95,7 @@ describe('each package installed alone from its tarball', () => {
       const prefix = await TempProject.create('global');
       projects.push(prefix);
       const specs = withSiblings('@courier-nest/amqp-exec').map((name) => tarballs[name]);
-      await prefix.npm('install', '-g', '--prefix', prefix.dir, '--no-audit', '--no-fund', ...specs);
+      await prefix.install('-g', '--prefix', prefix.dir, ...specs);
       // Run as a shell would: the bin itself (its #! line), not through node.
       const { stdout } = await run(join(prefix.dir, 'bin', 'amqp-exec'), ['--help'], { encoding: 'utf8' });
       return stdout;

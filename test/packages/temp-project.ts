@@ -26,7 +26,7 @@ export class TempProject {
     return new TempProject(dir);
   }
 
-  /** `npm install <specs>`; npm 7+ adds the required peer dependencies. */
+  /** `npm install <specs>` (npm flags may be among them); npm 7+ adds the required peer dependencies. */
   async install(...specs: string[]): Promise<void> {
     await this.npm('install', ...installFlags, ...specs);
   }
